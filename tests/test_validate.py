@@ -22,11 +22,18 @@ BAD_RECORDS = [
     ("id wrong type", good_record(id=17), "id", "wrong type"),
     ("repeated label", good_record(labels=["app_issue", "app_issue"]), "labels", "repeated"),
     ("unknown channel", good_record(channel="fax"), "channel", "unknown channel 'fax'"),
-    ("missing sentiment", {k: v for k, v in good_record().items() if k != "sentiment"}, "sentiment", "missing"),
+    (
+        "missing sentiment",
+        {k: v for k, v in good_record().items() if k != "sentiment"},
+        "sentiment",
+        "missing",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("description", "record", "field", "reason"), BAD_RECORDS, ids=[b[0] for b in BAD_RECORDS])
+@pytest.mark.parametrize(
+    ("description", "record", "field", "reason"), BAD_RECORDS, ids=[b[0] for b in BAD_RECORDS]
+)
 def test_bad_record_is_reported_with_field_and_reason(tmp_path, description, record, field, reason):
     path = write_jsonl(tmp_path / "bad.jsonl", [good_record(id="ok-1"), record])
     result = validate_files([path])
@@ -66,9 +73,9 @@ def test_duplicate_ids_are_reported_within_and_across_files(tmp_path):
     first = write_jsonl(tmp_path / "one.jsonl", [good_record(id="a"), good_record(id="a")])
     second = write_jsonl(tmp_path / "two.jsonl", [good_record(id="a")])
     problems = validate_files([first, second]).problems
-    assert [(p.file.endswith(name), p.line, p.field) for p, name in zip(problems, ["one.jsonl", "two.jsonl"])] == [
-        (True, 2, "id"),
-        (True, 1, "id"),
+    assert [(p.file.rsplit("/", 1)[-1], p.line, p.field) for p in problems] == [
+        ("one.jsonl", 2, "id"),
+        ("two.jsonl", 1, "id"),
     ]
     assert "first at" in problems[0].reason and "one.jsonl:1" in problems[1].reason
 

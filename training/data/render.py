@@ -24,6 +24,9 @@ def markdown(tables: Sequence[Table]) -> str:
     for table in tables:
         lines = [f"#### {table.title}", "", "| | " + " | ".join(table.columns) + " |"]
         lines.append("|---|" + "---:|" * len(table.columns))
-        lines += [f"| {row} | " + " | ".join(cells) + " |" for row, cells in zip(table.rows, table.cells, strict=True)]
+        lines += [
+            f"| {row} | " + " | ".join(cells) + " |"
+            for row, cells in zip(table.rows, table.cells, strict=True)
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -21,9 +21,7 @@ def stratification_matrix(records: Sequence[TicketRecord]) -> np.ndarray:
     return np.array([[column(record) for column in columns] for record in records], dtype=int)
 
 
-def stratified_split(
-    records: Sequence[TicketRecord], seed: int = 13
-) -> dict[str, list[TicketRecord]]:
+def stratified_split(records: Sequence[TicketRecord], seed: int = 13) -> dict[str, list[TicketRecord]]:
     """Split 80/10/10 so every label's share is about the same in each part."""
     from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
 
