@@ -65,36 +65,43 @@ def count_dimension(records: Sequence[TicketRecord], name: str) -> Counter:
 
 
 def build_tables(groups: dict[str, Sequence[TicketRecord]]) -> list[Table]:
-    """One table per dimension; a column per group (file) plus «all» when there are several."""
+    """One table per dimension; a column per group (file) plus «all» when there are several.
+
+    Percentages are shares of the group's records (so multi-valued dimensions such as labels
+    and traits need not add up to 100 %).
+    """
     if len(groups) > 1:
         groups = {**groups, "all": [record for group in groups.values() for record in group]}
-    tables = [_table("summary", {name: summary(records) for name, records in groups.items()}, ())]
+    sizes = {name: len(records) for name, records in groups.items()}
+    summaries = {name: summary(records) for name, records in groups.items()}
+    tables = [Table(*_summary_rows(summaries))]
     for name, (_, order) in DIMENSIONS.items():
         counts = {group: count_dimension(records, name) for group, records in groups.items()}
-        tables.append(_table(name, counts, order))
+        tables.append(_table(name, counts, order, sizes))
     return tables
 
 
-def _table(title: str, counts: dict[str, Counter], order: Sequence[str]) -> Table:
+def _table(title: str, counts: dict[str, Counter], order: Sequence[str], sizes: dict[str, int]) -> Table:
     seen = sorted({key for counter in counts.values() for key in counter} - set(order))
     rows = [key for key in order if any(counter[key] for counter in counts.values())] + seen
     if not order:
         rows.sort(key=lambda key: -sum(counter[key] for counter in counts.values()))
-    columns = list(counts)
-    return Table(title, rows, columns, [[_cell(counts[c], key, title) for c in columns] for key in rows])
+    cells = [[_share(counts[group][key], sizes[group]) for group in counts] for key in rows]
+    return Table(title, rows, list(counts), cells)
 
 
-def _cell(counter: Counter, key: str, title: str) -> str:
-    if title == "summary":
-        return _summary_cell(counter, key)
-    total = counter.total() if title != "complaint labels" else None
-    value = counter[key]
+def _summary_rows(summaries: dict[str, Counter]) -> tuple[str, list[str], list[str], list[list[str]]]:
+    rows = list(next(iter(summaries.values())))
+    cells = [[_summary_cell(counter, key) for counter in summaries.values()] for key in rows]
+    return "summary", rows, list(summaries), cells
+
+
+def _share(value: int, total: int) -> str:
     return f"{value} ({value / total:.0%})" if total else str(value)
 
 
 def _summary_cell(counter: Counter, key: str) -> str:
-    value = counter[key]
     if key == "records":
-        return str(value)
-    base = counter["records"] - counter["no complaint"] if key.startswith("2+") else counter["records"]
-    return f"{value} ({value / base:.0%})" if base else str(value)
+        return str(counter[key])
+    complaint_records = counter["records"] - counter["no complaint"]
+    return _share(counter[key], complaint_records if key.startswith("2+") else counter["records"])
