@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_corpus import exact_near_duplicate_pairs
+from tests.exact_pairs import exact_near_duplicate_pairs
 from training.data.dedup import duplicate_indices, jaccard, near_duplicates, shingles
 
 
