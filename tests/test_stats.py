@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from serve.cli import app
 from tests.conftest import good_record, write_jsonl
+from training.data.breadth import openings, phrases
 from training.data.records import TicketRecord
 from training.data.stats import build_tables, hard_case_traits
 from training.data.textshape import is_all_caps, is_latin_script, length_bucket, surface_traits
@@ -69,3 +70,9 @@ def test_cli_stats_refuses_invalid_files(tmp_path):
     path = write_jsonl(tmp_path / "train.jsonl", [good_record(id="a", labels=["nope"])])
     result = CliRunner().invoke(app, ["data", "stats", str(path)])
     assert result.exit_code == 1
+
+
+def test_openings_and_phrases_count_each_text_once():
+    texts = ["Добрый день! Заказ не пришёл, заказ не пришёл", "добрый день, заказ не пришёл", "Ок"]
+    assert openings(texts, size=2) == {"добрый день": 2}
+    assert phrases(texts, size=3)["заказ не пришел"] == 2

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.labels import CHANNELS, COMPLAINT_LABELS, SENTIMENTS, URGENCIES
+from training.data.breadth import openings, phrases
 from training.data.records import TicketRecord
 from training.data.textshape import LENGTH_BUCKETS, length_bucket, surface_traits
 
@@ -78,6 +79,20 @@ def build_tables(groups: dict[str, Sequence[TicketRecord]]) -> list[Table]:
     for name, (_, order) in DIMENSIONS.items():
         counts = {group: count_dimension(records, name) for group, records in groups.items()}
         tables.append(_table(name, counts, order, sizes))
+    return tables + _breadth_tables(groups[list(groups)[-1]])
+
+
+def _breadth_tables(records: Sequence[TicketRecord], top: int = 10) -> list[Table]:
+    """The most repeated 3-word openings and 5-word phrases, over all records."""
+    texts = [record.text for record in records]
+    tables = []
+    for title, counts in (
+        ("most repeated openings", openings(texts)),
+        ("most repeated phrases", phrases(texts)),
+    ):
+        common = counts.most_common(top)
+        cells = [[f"{count} ({count / len(texts):.1%})"] for _, count in common]
+        tables.append(Table(title, [text for text, _ in common], ["texts"], cells))
     return tables
 
 
