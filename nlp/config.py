@@ -1,0 +1,55 @@
+"""The configuration of a triage model: encoder, label lists, calibration, thresholds."""
+
+from typing import Any
+
+from transformers import AutoConfig, PretrainedConfig
+
+from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
+
+FORMAT_VERSION = 1
+"""Bumped whenever a saved model directory changes meaning; checked on load."""
+
+HEADS = ("complaint", "sentiment", "urgency")
+
+
+class ModelFormatError(ValueError):
+    """A model directory was written by an incompatible version of this project."""
+
+
+class TriageConfig(PretrainedConfig):
+    model_type = "support-triage"
+
+    def __init__(
+        self,
+        encoder: dict[str, Any] | None = None,
+        complaint_labels: list[str] | None = None,
+        sentiments: list[str] | None = None,
+        urgencies: list[str] | None = None,
+        label_thresholds: dict[str, float] | None = None,
+        temperatures: dict[str, float] | None = None,
+        flag_threshold: float = 0.5,
+        max_tokens: int = 256,
+        classifier_dropout: float = 0.1,
+        format_version: int = FORMAT_VERSION,
+        **kwargs: Any,
+    ) -> None:
+        if format_version != FORMAT_VERSION:
+            raise ModelFormatError(
+                f"model format version {format_version} is not supported (this build reads "
+                f"version {FORMAT_VERSION}); retrain the model or use a matching release"
+            )
+        self.encoder = encoder or {}
+        self.complaint_labels = list(complaint_labels or COMPLAINT_LABELS)
+        self.sentiments = list(sentiments or SENTIMENTS)
+        self.urgencies = list(urgencies or URGENCIES)
+        self.label_thresholds = label_thresholds or dict.fromkeys(self.complaint_labels, 0.5)
+        self.temperatures = temperatures or dict.fromkeys(HEADS, 1.0)
+        self.flag_threshold = flag_threshold
+        self.max_tokens = max_tokens
+        self.classifier_dropout = classifier_dropout
+        self.format_version = format_version
+        super().__init__(**kwargs)
+
+    def encoder_config(self) -> PretrainedConfig:
+        settings = dict(self.encoder)
+        return AutoConfig.for_model(settings.pop("model_type"), **settings)

@@ -1,0 +1,103 @@
+"""The multi-task model: one encoder, three heads (complaints, sentiment, urgency).
+
+Importing this module registers the classes with the transformers Auto classes, so
+`AutoModel.from_pretrained(model_dir)` works once `nlp.model` has been imported.
+"""
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from transformers import AutoConfig, AutoModel, PreTrainedModel
+from transformers.utils import ModelOutput
+
+from nlp.config import TriageConfig
+
+IGNORE = -100
+"""Target value of a single-choice head for a record that carries no such annotation."""
+
+
+@dataclass
+class TriageOutput(ModelOutput):
+    loss: torch.Tensor | None = None
+    complaint_logits: torch.Tensor | None = None
+    sentiment_logits: torch.Tensor | None = None
+    urgency_logits: torch.Tensor | None = None
+
+
+class TriageModel(PreTrainedModel):
+    config_class = TriageConfig
+    base_model_prefix = "encoder"
+
+    def __init__(self, config: TriageConfig) -> None:
+        super().__init__(config)
+        self.encoder = AutoModel.from_config(config.encoder_config())
+        hidden = self.encoder.config.hidden_size
+        self.dropout = nn.Dropout(config.classifier_dropout)
+        self.complaint_head = nn.Linear(hidden, len(config.complaint_labels))
+        self.sentiment_head = nn.Linear(hidden, len(config.sentiments))
+        self.urgency_head = nn.Linear(hidden, len(config.urgencies))
+        self.post_init()
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if module in (self.complaint_head, self.sentiment_head, self.urgency_head):
+            nn.init.normal_(module.weight, std=0.02)
+            nn.init.zeros_(module.bias)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        complaint_labels: torch.Tensor | None = None,
+        complaint_mask: torch.Tensor | None = None,
+        sentiment: torch.Tensor | None = None,
+        urgency: torch.Tensor | None = None,
+        **_: object,
+    ) -> TriageOutput:
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        pooled = self.dropout(mean_pool(hidden, attention_mask))
+        output = TriageOutput(
+            complaint_logits=self.complaint_head(pooled),
+            sentiment_logits=self.sentiment_head(pooled),
+            urgency_logits=self.urgency_head(pooled),
+        )
+        if complaint_labels is not None or sentiment is not None or urgency is not None:
+            output.loss = multitask_loss(output, complaint_labels, complaint_mask, sentiment, urgency)
+        return output
+
+
+def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Average of the token vectors that are not padding."""
+    weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+
+
+def multitask_loss(
+    output: TriageOutput,
+    complaint_labels: torch.Tensor | None,
+    complaint_mask: torch.Tensor | None,
+    sentiment: torch.Tensor | None,
+    urgency: torch.Tensor | None,
+) -> torch.Tensor:
+    """Sum of the three heads' losses; each counts only the records annotated for it."""
+    loss = output.complaint_logits.new_zeros(())
+    if complaint_labels is not None:
+        loss = loss + masked_bce(output.complaint_logits, complaint_labels.float(), complaint_mask)
+    for logits, target in ((output.sentiment_logits, sentiment), (output.urgency_logits, urgency)):
+        if target is not None and bool((target != IGNORE).any()):
+            loss = loss + nn.functional.cross_entropy(logits, target, ignore_index=IGNORE)
+    return loss
+
+
+def masked_bce(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    per_record = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none").mean(-1)
+    if mask is None:
+        return per_record.mean()
+    mask = mask.to(per_record.dtype)
+    return (per_record * mask).sum() / mask.sum().clamp(min=1.0)
+
+
+AutoConfig.register(TriageConfig.model_type, TriageConfig)
+AutoModel.register(TriageConfig, TriageModel)

@@ -1,0 +1,89 @@
+"""The multi-task model on a tiny encoder built from config: heads, masks, save/load."""
+
+import json
+
+import pytest
+import torch
+from transformers import AutoModel, BertConfig
+
+from nlp.config import FORMAT_VERSION, ModelFormatError, TriageConfig
+from nlp.model import IGNORE, TriageModel
+
+TINY_ENCODER = BertConfig(
+    vocab_size=99, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37
+).to_dict()
+
+
+@pytest.fixture
+def model() -> TriageModel:
+    torch.manual_seed(0)
+    return TriageModel(TriageConfig(encoder=TINY_ENCODER)).eval()
+
+
+def batch(size: int = 4, length: int = 7) -> dict:
+    generator = torch.Generator().manual_seed(1)
+    ids = torch.randint(1, 99, (size, length), generator=generator)
+    mask = torch.ones_like(ids)
+    mask[0, 4:] = 0
+    return {"input_ids": ids, "attention_mask": mask}
+
+
+def test_three_heads_have_the_contract_shapes(model):
+    output = model(**batch())
+    assert output.complaint_logits.shape == (4, 12)
+    assert output.sentiment_logits.shape == (4, 3)
+    assert output.urgency_logits.shape == (4, 3)
+    assert output.loss is None
+
+
+def test_padding_does_not_change_a_records_logits(model):
+    inputs = batch()
+    first = model(**inputs).complaint_logits[0]
+    inputs["input_ids"][0, 4:] = 5  # change only padded positions
+    assert torch.allclose(model(**inputs).complaint_logits[0], first, atol=1e-6)
+
+
+def test_masks_keep_unannotated_records_out_of_the_loss(model):
+    inputs = batch()
+    complaint = torch.zeros(4, 12)
+    masked_out = {"complaint_mask": torch.tensor([1.0, 1.0, 0.0, 0.0])}
+    sentiment = torch.tensor([0, IGNORE, 2, IGNORE])
+    base = model(**inputs, complaint_labels=complaint, sentiment=sentiment, **masked_out).loss
+    complaint[2:] = 1.0  # targets of masked records may be anything
+    changed = model(**inputs, complaint_labels=complaint, sentiment=sentiment, **masked_out).loss
+    assert torch.isclose(base, changed)
+    sentiment_only = model(**inputs, sentiment=torch.full((4,), IGNORE)).loss
+    assert sentiment_only.item() == 0.0
+
+
+def test_loss_trains_every_head(model):
+    model.train()
+    loss = model(
+        **batch(),
+        complaint_labels=torch.ones(4, 12),
+        sentiment=torch.tensor([0, 1, 2, 0]),
+        urgency=torch.tensor([2, 2, 1, 0]),
+    ).loss
+    loss.backward()
+    for head in (model.complaint_head, model.sentiment_head, model.urgency_head):
+        assert head.weight.grad is not None and head.weight.grad.abs().sum() > 0
+
+
+def test_save_and_load_round_trip_through_auto_classes(model, tmp_path):
+    model.config.label_thresholds["app_issue"] = 0.37
+    model.save_pretrained(tmp_path)
+    loaded = AutoModel.from_pretrained(tmp_path).eval()
+    assert isinstance(loaded, TriageModel)
+    assert loaded.config.label_thresholds["app_issue"] == 0.37
+    inputs = batch()
+    assert torch.allclose(loaded(**inputs).urgency_logits, model(**inputs).urgency_logits, atol=1e-6)
+
+
+def test_a_different_format_version_is_refused_with_a_clear_error(model, tmp_path):
+    model.save_pretrained(tmp_path)
+    config_path = tmp_path / "config.json"
+    config = json.loads(config_path.read_text())
+    config["format_version"] = FORMAT_VERSION + 1
+    config_path.write_text(json.dumps(config))
+    with pytest.raises(ModelFormatError, match="format version"):
+        TriageModel.from_pretrained(tmp_path)
