@@ -92,7 +92,9 @@ def multitask_loss(
 
 
 def masked_bce(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
-    per_record = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none").mean(-1)
+    """Binary cross-entropy summed over labels (a mean would shrink each label's gradient by
+    the number of labels against the single-choice heads), averaged over annotated records."""
+    per_record = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none").sum(-1)
     if mask is None:
         return per_record.mean()
     mask = mask.to(per_record.dtype)

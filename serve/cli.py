@@ -5,7 +5,8 @@ from typing import Annotated
 import typer
 
 from nlp.version import __version__
-from training.cli import data_app
+from serve.commands import predict
+from training.cli import data_app, evaluate, train
 
 app = typer.Typer(
     name="triage",
@@ -13,6 +14,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
+app.command()(train)
+app.command()(evaluate)
+app.command()(predict)
 
 
 def _print_version(value: bool) -> None:

@@ -39,3 +39,44 @@ def corpus() -> dict:
         ids = {json.loads(line)["id"] for line in (TICKETS / f"{name}.jsonl").open(encoding="utf-8")}
         by_split[name] = [record for record in result.records if record.id in ids]
     return by_split
+
+
+TINY_WORDS = [
+    "заказ",
+    "курьер",
+    "опоздал",
+    "приложение",
+    "вылетает",
+    "спасибо",
+    "деньги",
+    "вернули",
+    "!",
+    "?",
+]
+
+
+def tiny_model_dir(path: Path, max_tokens: int = 16) -> Path:
+    """A random TriageModel with a tiny BERT encoder and word tokenizer, saved like a real one."""
+    import torch
+    from transformers import BertConfig
+
+    from nlp.config import TriageConfig
+    from nlp.model import TriageModel
+    from training.tokenizer import build_tokenizer
+
+    tokenizer = build_tokenizer(TINY_WORDS, max_tokens=max_tokens)
+    encoder = BertConfig(
+        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=37, max_position_embeddings=max_tokens,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    model = TriageModel(TriageConfig(encoder=encoder.to_dict(), max_tokens=max_tokens))
+    model.config.model_version = "tiny-test"
+    model.save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    return tiny_model_dir(tmp_path_factory.mktemp("tiny-model"))

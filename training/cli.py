@@ -80,3 +80,71 @@ def _valid_records_or_exit(paths: list[Path]) -> list:
         errors.print(f"{len(result.problems)} problem(s); run `triage data validate` and fix them first")
         raise typer.Exit(1)
     return result.records
+
+
+def train(
+    data: Annotated[Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")] = Path(
+        "data/tickets"
+    ),
+    out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("models/default"),
+    base_model: Annotated[
+        str | None, typer.Option(help="HF checkpoint (directory or hub id) to fine-tune.")
+    ] = None,
+    extra: Annotated[
+        list[str] | None, typer.Option(help="Auxiliary data: sentirueval2015, rusentiment, cedr, or a file.")
+    ] = None,
+    extra_map: Annotated[
+        list[str] | None, typer.Option(help="Field rename for auxiliary files: TARGET=FIELD.")
+    ] = None,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs (early stopping on dev).")] = 12,
+    batch_size: Annotated[int, typer.Option(help="Examples per optimisation step.")] = 32,
+    learning_rate: Annotated[
+        float | None, typer.Option(help="Peak learning rate (default by encoder).")
+    ] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps (smoke runs).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same model.")] = 13,
+) -> None:
+    """Train a model (complaints, sentiment, urgency) and write a calibrated model directory."""
+    from training.arguments import TrainingArguments
+    from training.metrics import headline
+    from training.train import run
+
+    try:
+        args = TrainingArguments(
+            data=data, out=out, base_model=base_model, extra=extra or [], extra_map=extra_map or [],
+            epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_steps=max_steps, seed=seed,
+        )  # fmt: skip
+        metrics = run(args, console)
+    except (ValueError, FileNotFoundError) as exc:
+        errors.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    _print_headline({name: headline(part) for name, part in metrics.items() if name != "training"})
+    console.print(f"model written to {out} in {metrics['training']['seconds']:.0f} s")
+
+
+def evaluate(
+    model: Annotated[Path, typer.Option(help="Model directory.")],
+    data: Annotated[list[Path], typer.Option(help="Labelled files to evaluate on.")],
+    report: Annotated[Path | None, typer.Option(help="Report directory (default: MODEL/report).")] = None,
+) -> None:
+    """Metrics per file: a terminal table, metrics.json, PNG plots and an HTML report."""
+    from training.evaluation import evaluate_files
+    from training.metrics import headline
+
+    report = report or model / "report"
+    results = evaluate_files(model, data, report)
+    _print_headline({name: headline(metrics) for name, metrics in results.items()})
+    console.print(f"report: {report / 'index.html'}")
+
+
+def _print_headline(results: dict[str, dict[str, float]]) -> None:
+    from rich.table import Table
+
+    table = Table(title="headline metrics", title_justify="left")
+    table.add_column("metric")
+    for name in results:
+        table.add_column(name, justify="right")
+    metrics = list(dict.fromkeys(metric for figures in results.values() for metric in figures))
+    for metric in metrics:
+        table.add_row(metric, *(f"{results[name].get(metric, float('nan')):.3f}" for name in results))
+    console.print(table)

@@ -1,0 +1,101 @@
+"""The one inference core every driver calls: texts in, `Prediction` records out."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nlp.backends import Backend, load_backend
+from nlp.calibration import label_decisions, probabilities, urgency_decisions
+from nlp.config import TriageConfig
+from nlp.encoding import Encoded, encode, pad
+from nlp.prediction import Prediction
+
+EMPTY_TEXT = "empty text"
+NOT_TEXT = "text is not a string"
+
+
+class Predictor:
+    def __init__(self, config: TriageConfig, tokenizer, backend: Backend) -> None:
+        self.config = config
+        self.tokenizer = tokenizer
+        self.backend = backend
+        self.version = getattr(config, "model_version", "") or "unversioned"
+
+    @classmethod
+    def load(cls, model_dir: str | Path, backend: str = "torch") -> "Predictor":
+        from transformers import AutoTokenizer
+
+        import nlp.model  # noqa: F401  registers the classes with the Auto factories
+
+        model_dir = Path(model_dir)
+        config = TriageConfig.from_pretrained(model_dir)
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        return cls(config, tokenizer, load_backend(backend, model_dir))
+
+    def predict(
+        self, texts: Sequence[object], batch_size: int = 64, ids: Sequence[str | None] | None = None
+    ) -> list[Prediction]:
+        """One record per input, in input order; bad inputs get a record with `error` set."""
+        ids = list(ids) if ids is not None else [None] * len(texts)
+        records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
+        good = [index for index, record in enumerate(records) if record is None]
+        encoded = encode(self.tokenizer, [texts[index] for index in good], self.config.max_tokens)
+        probs = probabilities(self.config, self._logits(encoded, batch_size))
+        chosen = label_decisions(self.config, probs["complaint"])
+        urgency, flags = urgency_decisions(self.config, probs["urgency"])
+        for row, index in enumerate(good):
+            records[index] = self._record(probs, row, chosen[row], int(urgency[row]), bool(flags[row]))
+            records[index].id, records[index].truncated = ids[index], encoded[row].truncated
+        return records  # type: ignore[return-value]
+
+    def logits(self, texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
+        """Raw logits of every head, in input order (for calibration and evaluation)."""
+        return self._logits(encode(self.tokenizer, texts, self.config.max_tokens), batch_size)
+
+    def _logits(self, encoded: list[Encoded], batch_size: int) -> dict[str, np.ndarray]:
+        """Batches sorted by length to cut padding; results put back in input order."""
+        if not encoded:
+            return {head: np.zeros((0, len(names))) for head, names in self._heads().items()}
+        order = np.argsort([len(item.ids) for item in encoded], kind="stable")
+        parts = []
+        for start in range(0, len(order), batch_size):
+            batch = pad(
+                [encoded[i] for i in order[start : start + batch_size]], self.tokenizer.pad_token_id or 0
+            )
+            parts.append(self.backend.logits(*batch))
+        inverse = np.argsort(order, kind="stable")
+        return {head: np.concatenate([part[head] for part in parts])[inverse] for head in parts[0]}
+
+    def _heads(self) -> dict[str, list[str]]:
+        config = self.config
+        return {
+            "complaint": config.complaint_labels,
+            "sentiment": config.sentiments,
+            "urgency": config.urgencies,
+        }
+
+    def _rejected(self, text: object, record_id: str | None) -> Prediction | None:
+        if not isinstance(text, str):
+            return Prediction(id=record_id, error=NOT_TEXT, model_version=self.version)
+        if not text.strip():
+            return Prediction(id=record_id, error=EMPTY_TEXT, model_version=self.version)
+        return None
+
+    def _record(self, probs: dict, row: int, chosen: np.ndarray, urgency: int, flag: bool) -> Prediction:
+        config = self.config
+        high = config.urgencies.index("high")
+        return Prediction(
+            labels=[name for name, on in zip(config.complaint_labels, chosen, strict=True) if on],
+            scores=_rounded(config.complaint_labels, probs["complaint"][row]),
+            sentiment=config.sentiments[int(probs["sentiment"][row].argmax())],
+            sentiment_scores=_rounded(config.sentiments, probs["sentiment"][row]),
+            urgency=config.urgencies[urgency],
+            urgency_score=round(float(probs["urgency"][row, high]), 4),
+            retention_flag=flag,
+            model_version=self.version,
+        )
+
+
+def _rounded(names: Sequence[str], values: np.ndarray) -> dict[str, float]:
+    return {name: round(float(value), 4) for name, value in zip(names, values, strict=True)}

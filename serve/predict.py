@@ -1,0 +1,73 @@
+"""`triage predict`: classify one text, or a JSONL/CSV file line by line (never dropping one)."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.table import Table
+
+from nlp.prediction import Prediction
+from nlp.predictor import Predictor
+from training.data.readers import RawRow, read_rows
+
+CHUNK = 512
+
+
+def predict_file(predictor: Predictor, source: Path, target: Path, batch_size: int = 64) -> tuple[int, int]:
+    """Write one output record per input row; returns (rows, rows with an error)."""
+    rows = errors = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as out:
+        for chunk in _chunks(read_rows(source)):
+            for record in _predict_chunk(predictor, chunk, batch_size):
+                out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
+                rows, errors = rows + 1, errors + (record.error is not None)
+    return rows, errors
+
+
+def _chunks(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
+    chunk: list[RawRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _predict_chunk(predictor: Predictor, chunk: list[RawRow], batch_size: int) -> list[Prediction]:
+    texts = [(row.fields or {}).get("text") for row in chunk]
+    ids = [_row_id(row) for row in chunk]
+    records = predictor.predict(texts, batch_size=batch_size, ids=ids)
+    for row, record in zip(chunk, records, strict=True):
+        if row.error is not None:
+            record.error = f"line {row.line}: {row.error}"
+        elif record.error is not None:
+            record.error = f"line {row.line}: {record.error}"
+    return records
+
+
+def _row_id(row: RawRow) -> str | None:
+    value = (row.fields or {}).get("id")
+    return None if value is None else str(value)
+
+
+def prediction_table(texts: list[str], records: list[Prediction]) -> Table:
+    table = Table(title="predictions", title_justify="left", show_lines=True)
+    for column in ("text", "complaints", "sentiment", "urgency", "flag"):
+        table.add_column(column, overflow="fold")
+    for text, record in zip(texts, records, strict=True):
+        if record.error:
+            table.add_row(text, f"[red]{record.error}[/red]", "", "", "")
+            continue
+        labels = ", ".join(f"{name} {record.scores[name]:.2f}" for name in record.labels) or "—"
+        sentiment = f"{record.sentiment} {record.sentiment_scores[record.sentiment]:.2f}"
+        table.add_row(
+            text,
+            labels,
+            sentiment,
+            f"{record.urgency} ({record.urgency_score:.2f})",
+            "⚑" if record.retention_flag else "",
+        )
+    return table

@@ -1,0 +1,54 @@
+"""The Predictor on a tiny saved model: records, order, bad input, truncation, batching."""
+
+import pytest
+
+from nlp import Predictor
+from nlp.labels import COMPLAINT_LABELS, SENTIMENTS
+
+
+@pytest.fixture(scope="module")
+def predictor(tiny_model):
+    return Predictor.load(tiny_model)
+
+
+TEXTS = ["курьер опоздал !", "спасибо", "приложение вылетает , деньги не вернули ?", "заказ"]
+
+
+def test_one_complete_record_per_text_in_order(predictor):
+    records = predictor.predict(TEXTS, ids=["a", "b", "c", "d"])
+    assert [r.id for r in records] == ["a", "b", "c", "d"]
+    for record in records:
+        assert set(record.scores) == set(COMPLAINT_LABELS)
+        assert set(record.sentiment_scores) == set(SENTIMENTS)
+        assert record.labels == [n for n in COMPLAINT_LABELS if record.scores[n] >= 0.5]
+        assert record.urgency in ("low", "medium", "high") and 0 <= record.urgency_score <= 1
+        assert record.retention_flag == (record.urgency == "high")
+        assert record.model_version == "tiny-test" and record.error is None
+        assert record.entities == [] and record.evidence == {}
+
+
+def test_batch_size_and_length_sorting_do_not_change_results(predictor):
+    one_by_one = [predictor.predict([text])[0] for text in TEXTS]
+    batched = predictor.predict(TEXTS, batch_size=3)
+    for single, many in zip(one_by_one, batched, strict=True):
+        assert single.scores == pytest.approx(many.scores, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"), [("", "empty text"), ("   \n", "empty text"), (None, "text is not a string")]
+)
+def test_bad_input_gives_a_record_with_an_error_not_a_crash(predictor, bad, error):
+    records = predictor.predict(["заказ", bad, "спасибо"], ids=["1", "2", "3"])
+    assert [r.id for r in records] == ["1", "2", "3"]
+    assert records[1].error == error and records[1].labels == [] and records[1].scores == {}
+    assert records[0].error is None and records[2].error is None
+
+
+def test_long_texts_are_cut_head_and_tail_and_flagged(predictor):
+    long_text = " ".join(["заказ"] * 40)
+    short, long = predictor.predict(["заказ курьер", long_text])
+    assert long.truncated and not short.truncated
+
+
+def test_empty_input_list(predictor):
+    assert predictor.predict([]) == []

@@ -1,0 +1,62 @@
+"""The validated arguments of one training run."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class TrainingArguments:
+    data: Path = Path("data/tickets")
+    """A directory with train.jsonl and dev.jsonl (test.jsonl optional), or a train file."""
+    out: Path = Path("models/default")
+    base_model: str | None = None
+    """A Hugging Face checkpoint (directory or hub id); None builds the offline navec encoder."""
+    extra: list[str] = field(default_factory=list)
+    """Auxiliary sources: preset names (sentirueval2015, rusentiment, cedr) or files."""
+    extra_map: list[str] = field(default_factory=list)
+    """Renames for auxiliary files, as TARGET=FIELD."""
+    epochs: int = 12
+    batch_size: int = 32
+    learning_rate: float | None = None
+    """None picks 1e-3 for the navec encoder and 5e-5 for a pretrained checkpoint."""
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_tokens: int = 256
+    max_steps: int | None = None
+    """Stop after this many optimisation steps (smoke runs)."""
+    patience: int = 4
+    """Stop when the dev score has not improved for this many epochs."""
+    seed: int = 13
+
+    def __post_init__(self) -> None:
+        self.data, self.out = Path(self.data), Path(self.out)
+        checks = {
+            "epochs must be ≥ 1": self.epochs >= 1,
+            "batch_size must be ≥ 1": self.batch_size >= 1,
+            "learning_rate must be > 0": self.learning_rate is None or self.learning_rate > 0,
+            "warmup_ratio must be in [0, 1)": 0 <= self.warmup_ratio < 1,
+            "max_tokens must be ≥ 8": self.max_tokens >= 8,
+            "max_steps must be ≥ 1": self.max_steps is None or self.max_steps >= 1,
+            "patience must be ≥ 1": self.patience >= 1,
+        }
+        problems = [message for message, ok in checks.items() if not ok]
+        if problems:
+            raise ValueError("invalid training arguments: " + "; ".join(problems))
+        if not self.data.exists():
+            raise FileNotFoundError(f"training data not found: {self.data}")
+
+    @property
+    def lr(self) -> float:
+        if self.learning_rate is not None:
+            return self.learning_rate
+        return 1e-3 if self.base_model is None else 5e-5
+
+    def split_file(self, name: str) -> Path | None:
+        """data/<name>.jsonl (or .csv/.parquet) when `data` is a directory."""
+        if self.data.is_file():
+            return self.data if name == "train" else None
+        for suffix in (".jsonl", ".csv", ".tsv", ".parquet"):
+            candidate = self.data / f"{name}{suffix}"
+            if candidate.exists():
+                return candidate
+        return None

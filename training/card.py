@@ -1,0 +1,97 @@
+"""The model card: a README.md written into every model directory."""
+
+from nlp.config import TriageConfig
+from nlp.labels import DESCRIPTIONS
+from training.metrics import headline
+
+INTENDED_USE = """\
+Triage of Russian customer-support messages (chats, e-mails, reviews, social posts, call
+transcripts) for e-commerce retention teams: which problems a customer reports, their
+sentiment, and whether someone should call them back before they leave. Decisions about a
+customer should stay with a person; the model ranks and routes, it does not decide."""
+
+LIMITS = """\
+- Trained on a hand-written corpus (see `data/README.md` of the project): figures on its test
+  split overstate quality on real traffic, which is messier.
+- E-commerce only; banking, telecom and travel wording is under-represented.
+- Russian only; transliterated and other-language text is classified with lower quality.
+- The default encoder knows words, not sub-words: words outside its vocabulary are `[UNK]`.
+- Long texts are cut to the token limit (head + tail) and flagged `truncated`."""
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _metrics_section(metrics: dict) -> str:
+    splits = [name for name in ("dev", "test") if name in metrics]
+    names = list(headline(metrics[splits[0]])) if splits else []
+    rows = [[name, *(headline(metrics[split]).get(name, "–") for split in splits)] for name in names]
+    text = _table(["metric", *splits], rows)
+    last = splits[-1] if splits else None
+    per_label = metrics.get(last, {}).get("complaints", {}).get("per_label", {}) if last else {}
+    if per_label:
+        rows = [[name, v["precision"], v["recall"], v["f1"], v["support"]] for name, v in per_label.items()]
+        text += f"\n\nPer label on {last}:\n\n" + _table(
+            ["label", "precision", "recall", "F1", "support"], rows
+        )
+    return text
+
+
+def model_card(config: TriageConfig, metrics: dict, data: dict, training: dict) -> str:
+    labels = [
+        [name, DESCRIPTIONS.get(name, ""), config.label_thresholds[name]] for name in config.complaint_labels
+    ]
+    data_rows = [[name, count] for name, count in data.items()]
+    training_rows = [[name, value] for name, value in training.items()]
+    temperatures = ", ".join(f"{head} {value}" for head, value in config.temperatures.items())
+    return f"""---
+language: ru
+library_name: transformers
+tags: [text-classification, multi-label, customer-support, russian]
+---
+
+# Support-triage model `{config.model_version}`
+
+One encoder, three heads: complaint types (multi-label, sigmoid per label), sentiment
+(3-way) and urgency (3-way). Scores are calibrated on dev (temperatures: {temperatures});
+per-label thresholds and the retention-flag threshold ({config.flag_threshold}) are tuned on dev.
+Format version {config.format_version}; max {config.max_tokens} tokens.
+
+## Intended use
+
+{INTENDED_USE}
+
+## Labels
+
+{_table(["label", "meaning", "threshold"], labels)}
+
+Sentiment: {", ".join(config.sentiments)}. Urgency: {", ".join(config.urgencies)}; the
+retention flag is P(urgency = high) ≥ {config.flag_threshold}.
+
+## Data
+
+{_table(["", "value"], data_rows)}
+
+## Metrics
+
+{_metrics_section(metrics)}
+
+## Training
+
+{_table(["argument", "value"], training_rows)}
+
+## Limits
+
+{LIMITS}
+
+## Use
+
+```python
+from nlp import Predictor
+predictor = Predictor.load("path/to/this/directory")
+predictor.predict(["Заказ опоздал на неделю, больше у вас не закажу"])
+```
+"""

@@ -1,0 +1,62 @@
+"""Building a fresh TriageModel and its tokenizer: the offline default or any HF checkpoint."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import torch
+from transformers import AutoModel, AutoTokenizer, BertConfig, PreTrainedTokenizerBase
+
+from nlp.config import TriageConfig
+from nlp.model import TriageModel
+from training.tokenizer import build_tokenizer
+from training.vocabulary import Vocabulary, build_vocabulary, project
+
+DEFAULT_ENCODER = "navec-bert"
+"""The name of the offline default: a compact BERT whose word embeddings come from navec."""
+
+
+HIDDEN_SIZE = 128
+"""navec's 300 dimensions are projected (PCA) to this width: five times less compute per
+layer than 300, which matters on two CPU cores, for little loss of what the vectors say."""
+
+
+def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -> BertConfig:
+    return BertConfig(
+        vocab_size=vocab_size,
+        hidden_size=hidden_size,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=4 * hidden_size,
+        max_position_embeddings=max_tokens,
+        type_vocab_size=1,
+        hidden_dropout_prob=0.1,
+        attention_probs_dropout_prob=0.1,
+        pad_token_id=0,
+    )
+
+
+def navec_model(
+    texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int = HIDDEN_SIZE
+) -> tuple[TriageModel, PreTrainedTokenizerBase, Vocabulary]:
+    """The default: word vectors from navec, frozen; two transformer layers on top."""
+    vocabulary = build_vocabulary(texts, seed=seed)
+    tokenizer = build_tokenizer(vocabulary.words, max_tokens=max_tokens)
+    vectors = project(vocabulary.vectors, hidden_size)
+    encoder = default_encoder_config(len(vocabulary.words), vectors.shape[1], max_tokens)
+    model = TriageModel(TriageConfig(encoder=encoder.to_dict(), max_tokens=max_tokens))
+    embeddings = model.encoder.get_input_embeddings()
+    with torch.no_grad():
+        embeddings.weight.copy_(torch.from_numpy(vectors))
+    embeddings.weight.requires_grad_(False)
+    return model, tokenizer, vocabulary
+
+
+def checkpoint_model(base_model: str | Path, max_tokens: int) -> tuple[TriageModel, PreTrainedTokenizerBase]:
+    """Any Hugging Face encoder checkpoint (a local directory, or a hub id where a hub is reachable)."""
+    tokenizer = AutoTokenizer.from_pretrained(str(base_model))
+    encoder = AutoModel.from_pretrained(str(base_model))
+    limit = min(max_tokens, getattr(encoder.config, "max_position_embeddings", max_tokens))
+    model = TriageModel(TriageConfig(encoder=encoder.config.to_dict(), max_tokens=limit))
+    model.encoder.load_state_dict(encoder.state_dict())
+    tokenizer.model_max_length = limit
+    return model, tokenizer

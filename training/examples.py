@@ -1,0 +1,93 @@
+"""Training examples: text plus targets and masks, read with `datasets` from any format."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
+from nlp.model import IGNORE
+from training.data.readers import detect_format
+from training.extra import EMOTION_TO_SENTIMENT, ExtraSource, FieldMapping
+
+
+@dataclass
+class Examples:
+    texts: list[str]
+    complaints: np.ndarray
+    """(n, 12) float targets."""
+    complaint_mask: np.ndarray
+    """(n,) 1 where the record carries complaint labels."""
+    sentiment: np.ndarray
+    """(n,) class index or IGNORE."""
+    urgency: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @classmethod
+    def concatenate(cls, parts: Iterable["Examples"]) -> "Examples":
+        parts = list(parts)
+        return cls(
+            [text for part in parts for text in part.texts],
+            *(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS),
+        )
+
+
+_ARRAYS = ("complaints", "complaint_mask", "sentiment", "urgency")
+CONTRACT = FieldMapping(fields={"labels": "labels", "sentiment": "sentiment", "urgency": "urgency"})
+
+
+def read_table(path: Path) -> list[dict]:
+    """All rows of a JSONL, CSV, TSV or Parquet file, via `datasets`."""
+    import datasets
+
+    kind = detect_format(path)
+    builder = {"jsonl": "json", "csv": "csv", "tsv": "csv", "parquet": "parquet"}[kind]
+    options = {"delimiter": "\t"} if kind == "tsv" else {}
+    dataset = datasets.load_dataset(builder, data_files=str(path), split="train", **options)
+    return dataset.to_list()
+
+
+def load_examples(path: Path, mapping: FieldMapping = CONTRACT) -> Examples:
+    rows = [row for row in read_table(path) if isinstance(row.get(mapping.text), str)]
+    return from_rows(rows, mapping)
+
+
+def load_extra(source: ExtraSource) -> Examples:
+    return load_examples(source.path, source.mapping)
+
+
+def from_rows(rows: list[dict], mapping: FieldMapping = CONTRACT) -> Examples:
+    complaints = np.zeros((len(rows), len(COMPLAINT_LABELS)), dtype=np.float32)
+    mask = np.zeros(len(rows), dtype=np.float32)
+    sentiment = np.full(len(rows), IGNORE, dtype=np.int64)
+    urgency = np.full(len(rows), IGNORE, dtype=np.int64)
+    for index, row in enumerate(rows):
+        labels = _target(row, mapping, "labels")
+        if isinstance(labels, list):
+            complaints[index] = [name in labels for name in COMPLAINT_LABELS]
+            mask[index] = 1.0
+        sentiment[index] = _class(_target(row, mapping, "sentiment"), SENTIMENTS)
+        urgency[index] = _class(_target(row, mapping, "urgency"), URGENCIES)
+    return Examples([row[mapping.text] for row in rows], complaints, mask, sentiment, urgency)
+
+
+def _target(row: dict, mapping: FieldMapping, target: str) -> object:
+    source = mapping.fields.get(target)
+    value = row.get(source) if source else None
+    if isinstance(value, list) and target == "sentiment":
+        value = _emotions_to_sentiment(value)
+    return mapping.values.get(target, {}).get(value, value) if isinstance(value, str) else value
+
+
+def _emotions_to_sentiment(emotions: list[str]) -> str | None:
+    found = {EMOTION_TO_SENTIMENT[e] for e in emotions if e in EMOTION_TO_SENTIMENT}
+    if not emotions:
+        return "neutral"
+    return found.pop() if len(found) == 1 else None
+
+
+def _class(value: object, names: tuple[str, ...]) -> int:
+    return names.index(value) if value in names else IGNORE

@@ -1,0 +1,128 @@
+"""The optimisation loop: length-bucketed batches, AdamW, linear warm-up, early stopping."""
+
+import copy
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from nlp.encoding import encode, pad
+from nlp.model import TriageModel
+from training.arguments import TrainingArguments
+from training.examples import Examples
+
+BUCKET_BATCHES = 50
+"""Batches shuffled together and sorted by length inside, to cut padding."""
+
+
+@dataclass
+class TrainResult:
+    history: list[dict] = field(default_factory=list)
+    best_epoch: int = 0
+    seconds: float = 0.0
+    steps: int = 0
+
+
+def seed_everything(seed: int) -> None:
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+
+
+def epoch_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    order = rng.permutation(len(lengths))
+    batches = []
+    for start in range(0, len(order), batch_size * BUCKET_BATCHES):
+        bucket = order[start : start + batch_size * BUCKET_BATCHES]
+        bucket = bucket[np.argsort(lengths[bucket], kind="stable")]
+        batches += [bucket[i : i + batch_size] for i in range(0, len(bucket), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def tensors(encoded: list, examples: Examples, index: np.ndarray, pad_id: int) -> dict[str, torch.Tensor]:
+    ids, mask = pad([encoded[i] for i in index], pad_id)
+    return {
+        "input_ids": torch.from_numpy(ids),
+        "attention_mask": torch.from_numpy(mask),
+        "complaint_labels": torch.from_numpy(examples.complaints[index]),
+        "complaint_mask": torch.from_numpy(examples.complaint_mask[index]),
+        "sentiment": torch.from_numpy(examples.sentiment[index]),
+        "urgency": torch.from_numpy(examples.urgency[index]),
+    }
+
+
+def optimizer_for(model: TriageModel, args: TrainingArguments) -> torch.optim.Optimizer:
+    decay, no_decay = [], []
+    for name, parameter in model.named_parameters():
+        if parameter.requires_grad:
+            (no_decay if parameter.ndim < 2 or "LayerNorm" in name else decay).append(parameter)
+    groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=args.lr)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.4f}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        transient=False,
+    )
+
+
+def train_model(
+    model: TriageModel,
+    tokenizer,
+    train: Examples,
+    args: TrainingArguments,
+    evaluate: Callable[[TriageModel], float],
+) -> TrainResult:
+    """Train in place; the model ends with the weights of its best epoch on `evaluate`."""
+    from transformers import get_linear_schedule_with_warmup
+
+    seed_everything(args.seed)
+    rng = np.random.default_rng(args.seed)
+    encoded = encode(tokenizer, train.texts, model.config.max_tokens)
+    lengths = np.array([len(item.ids) for item in encoded])
+    steps_per_epoch = -(-len(train) // args.batch_size)
+    total = min(steps_per_epoch * args.epochs, args.max_steps or 10**12)
+    optimizer = optimizer_for(model, args)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(total * args.warmup_ratio), total)
+    result, best, best_state, started = TrainResult(), -1.0, None, time.perf_counter()
+    with progress_bar() as progress:
+        task = progress.add_task("training", total=total, loss=0.0)
+        for epoch in range(1, args.epochs + 1):
+            model.train()
+            for batch in _limited(epoch_batches(lengths, args.batch_size, rng), total - result.steps):
+                loss = model(**tensors(encoded, train, batch, tokenizer.pad_token_id or 0)).loss
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optimizer.step(), schedule.step(), optimizer.zero_grad()
+                result.steps += 1
+                progress.update(task, advance=1, loss=float(loss.detach()))
+            score = evaluate(model)
+            result.history.append({"epoch": epoch, "steps": result.steps, "dev_score": round(score, 4)})
+            progress.console.print(f"epoch {epoch}: dev score {score:.4f}")
+            if score > best:
+                best, best_state, result.best_epoch = score, copy.deepcopy(model.state_dict()), epoch
+            if result.steps >= total or epoch - result.best_epoch >= args.patience:
+                break
+    model.load_state_dict(best_state)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _limited(batches: list[np.ndarray], remaining: int) -> Iterator[np.ndarray]:
+    yield from batches[: max(remaining, 0)]
