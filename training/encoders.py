@@ -20,6 +20,9 @@ HIDDEN_SIZE = 128
 layer than 300, which matters on two CPU cores, for little loss of what the vectors say."""
 
 
+FREEZE_EMBEDDINGS = False
+
+
 def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -> BertConfig:
     return BertConfig(
         vocab_size=vocab_size,
@@ -47,7 +50,7 @@ def navec_model(
     embeddings = model.encoder.get_input_embeddings()
     with torch.no_grad():
         embeddings.weight.copy_(torch.from_numpy(vectors))
-    embeddings.weight.requires_grad_(False)
+    embeddings.weight.requires_grad_(not FREEZE_EMBEDDINGS)
     return model, tokenizer, vocabulary
 
 

@@ -64,7 +64,9 @@ def optimizer_for(model: TriageModel, args: TrainingArguments) -> torch.optim.Op
     decay, no_decay = [], []
     for name, parameter in model.named_parameters():
         if parameter.requires_grad:
-            (no_decay if parameter.ndim < 2 or "LayerNorm" in name else decay).append(parameter)
+            (no_decay if parameter.ndim < 2 or "LayerNorm" in name or "embeddings" in name else decay).append(
+                parameter
+            )
     groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
     return torch.optim.AdamW(groups, lr=args.lr)
 
