@@ -19,9 +19,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[all]"
 	touch $(STAMP)
 
-demo: install
+MODEL := models/default
+EXAMPLES := \
+	"Заказ обещали во вторник, сегодня пятница. Поддержка молчит третий день, больше у вас не закажу" \
+	"Спасибо курьеру, привёз всё вовремя и аккуратно!" \
+	"в пакете не было молока а йогурт просроченный" \
+	"Промокод НОЯБРЬ не применился, а с карты списали два раза" \
+	"Подскажите, вы доставляете в Подольск?" \
+	"ПРИЛОЖЕНИЕ ВЫЛЕТАЕТ ПРИ ОПЛАТЕ УЖЕ ТРЕТИЙ ДЕНЬ"
+
+demo: install $(MODEL)/config.json
 	$(BIN)/triage data validate data/tickets/*.jsonl
-	$(BIN)/triage data stats data/tickets/train.jsonl data/tickets/dev.jsonl data/tickets/test.jsonl
+	$(BIN)/triage predict --model $(MODEL) $(EXAMPLES)
+
+# The default model is built, never committed: trained on data/tickets when missing.
+$(MODEL)/config.json: | install
+	$(BIN)/triage train --data data/tickets --out $(MODEL)
 
 test: install
 	$(BIN)/python -m pytest -q

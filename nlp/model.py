@@ -4,11 +4,13 @@ Importing this module registers the classes with the transformers Auto classes, 
 `AutoModel.from_pretrained(model_dir)` works once `nlp.model` has been imported.
 """
 
+import math
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 from transformers import AutoConfig, AutoModel, PreTrainedModel
+from transformers import initialization as init
 from transformers.utils import ModelOutput
 
 from nlp.config import TriageConfig
@@ -25,6 +27,24 @@ class TriageOutput(ModelOutput):
     urgency_logits: torch.Tensor | None = None
 
 
+class AttentionPool(nn.Module):
+    """One learned query per output: each pools the tokens that matter to it.
+
+    Per-label attention (as in label-wise attention networks for multi-label text) lets a
+    single decisive phrase drive a label however long the message is, which mean pooling
+    dilutes.
+    """
+
+    def __init__(self, hidden: int, queries: int) -> None:
+        super().__init__()
+        self.queries = nn.Parameter(torch.empty(queries, hidden))
+
+    def forward(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        scores = hidden @ self.queries.T / math.sqrt(hidden.shape[-1])
+        scores = scores.masked_fill(attention_mask.unsqueeze(-1) == 0, torch.finfo(scores.dtype).min)
+        return torch.einsum("btq,bth->bqh", scores.softmax(dim=1), hidden)
+
+
 class TriageModel(PreTrainedModel):
     config_class = TriageConfig
     base_model_prefix = "encoder"
@@ -33,16 +53,24 @@ class TriageModel(PreTrainedModel):
         super().__init__(config)
         self.encoder = AutoModel.from_config(config.encoder_config())
         hidden = self.encoder.config.hidden_size
+        labels = len(config.complaint_labels)
         self.dropout = nn.Dropout(config.classifier_dropout)
-        self.complaint_head = nn.Linear(hidden, len(config.complaint_labels))
+        self.pool = AttentionPool(hidden, labels + 2)  # one query per label, sentiment, urgency
+        self.complaint_head = nn.Parameter(torch.empty(labels, hidden))
+        self.complaint_bias = nn.Parameter(torch.zeros(labels))
         self.sentiment_head = nn.Linear(hidden, len(config.sentiments))
         self.urgency_head = nn.Linear(hidden, len(config.urgencies))
         self.post_init()
 
     def _init_weights(self, module: nn.Module) -> None:
-        if module in (self.complaint_head, self.sentiment_head, self.urgency_head):
-            nn.init.normal_(module.weight, std=0.02)
-            nn.init.zeros_(module.bias)
+        if module is self:
+            init.normal_(self.complaint_head, std=0.02)
+            init.zeros_(self.complaint_bias)
+        elif isinstance(module, AttentionPool):
+            init.normal_(module.queries, std=0.02)
+        elif module in (self.sentiment_head, self.urgency_head):
+            init.normal_(module.weight, std=0.02)
+            init.zeros_(module.bias)
 
     def forward(
         self,
@@ -57,21 +85,16 @@ class TriageModel(PreTrainedModel):
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        pooled = self.dropout(mean_pool(hidden, attention_mask))
+        pooled = self.dropout(self.pool(hidden, attention_mask))
+        labels = self.complaint_head.shape[0]
         output = TriageOutput(
-            complaint_logits=self.complaint_head(pooled),
-            sentiment_logits=self.sentiment_head(pooled),
-            urgency_logits=self.urgency_head(pooled),
+            complaint_logits=(pooled[:, :labels] * self.complaint_head).sum(-1) + self.complaint_bias,
+            sentiment_logits=self.sentiment_head(pooled[:, labels]),
+            urgency_logits=self.urgency_head(pooled[:, labels + 1]),
         )
         if complaint_labels is not None or sentiment is not None or urgency is not None:
             output.loss = multitask_loss(output, complaint_labels, complaint_mask, sentiment, urgency)
         return output
-
-
-def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-    """Average of the token vectors that are not padding."""
-    weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
 
 
 def multitask_loss(

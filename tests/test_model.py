@@ -65,8 +65,13 @@ def test_loss_trains_every_head(model):
         urgency=torch.tensor([2, 2, 1, 0]),
     ).loss
     loss.backward()
-    for head in (model.complaint_head, model.sentiment_head, model.urgency_head):
-        assert head.weight.grad is not None and head.weight.grad.abs().sum() > 0
+    for weight in (
+        model.complaint_head,
+        model.sentiment_head.weight,
+        model.urgency_head.weight,
+        model.pool.queries,
+    ):
+        assert weight.grad is not None and weight.grad.abs().sum() > 0
 
 
 def test_save_and_load_round_trip_through_auto_classes(model, tmp_path):

@@ -19,6 +19,8 @@ class TrainingArguments:
     batch_size: int = 32
     learning_rate: float | None = None
     """None picks 1e-3 for the navec encoder and 5e-5 for a pretrained checkpoint."""
+    word_dropout: float = 0.1
+    """Share of training tokens replaced by [UNK] in each batch."""
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     max_tokens: int = 256
@@ -35,6 +37,7 @@ class TrainingArguments:
             "batch_size must be ≥ 1": self.batch_size >= 1,
             "learning_rate must be > 0": self.learning_rate is None or self.learning_rate > 0,
             "warmup_ratio must be in [0, 1)": 0 <= self.warmup_ratio < 1,
+            "word_dropout must be in [0, 0.5]": 0 <= self.word_dropout <= 0.5,
             "max_tokens must be ≥ 8": self.max_tokens >= 8,
             "max_steps must be ≥ 1": self.max_steps is None or self.max_steps >= 1,
             "patience must be ≥ 1": self.patience >= 1,

@@ -48,6 +48,15 @@ def epoch_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
+def word_dropout(
+    ids: np.ndarray, mask: np.ndarray, unk_id: int, rate: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Replace a random share of real tokens by `[UNK]`, so the model learns not to lean on any
+    single word and to cope with words it has never seen."""
+    dropped = (rng.random(ids.shape) < rate) & (mask > 0)
+    return np.where(dropped, unk_id, ids)
+
+
 def tensors(encoded: list, examples: Examples, index: np.ndarray, pad_id: int) -> dict[str, torch.Tensor]:
     ids, mask = pad([encoded[i] for i in index], pad_id)
     return {
@@ -108,7 +117,12 @@ def train_model(
         for epoch in range(1, args.epochs + 1):
             model.train()
             for batch in _limited(epoch_batches(lengths, args.batch_size, rng), total - result.steps):
-                loss = model(**tensors(encoded, train, batch, tokenizer.pad_token_id or 0)).loss
+                inputs = tensors(encoded, train, batch, tokenizer.pad_token_id or 0)
+                if args.word_dropout and tokenizer.unk_token_id is not None:
+                    ids, mask = inputs["input_ids"].numpy(), inputs["attention_mask"].numpy()
+                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, args.word_dropout, rng)
+                    inputs["input_ids"] = torch.from_numpy(dropped)
+                loss = model(**inputs).loss
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step(), schedule.step(), optimizer.zero_grad()
@@ -116,7 +130,11 @@ def train_model(
                 progress.update(task, advance=1, loss=float(loss.detach()))
             score = evaluate(model)
             result.history.append({"epoch": epoch, "steps": result.steps, "dev_score": round(score, 4)})
-            progress.console.print(f"epoch {epoch}: dev score {score:.4f}")
+            elapsed = time.perf_counter() - started
+            eta = elapsed / result.steps * (total - result.steps)
+            progress.console.print(
+                f"epoch {epoch}: dev score {score:.4f} · {elapsed:.0f} s · ETA ≤ {eta:.0f} s"
+            )
             if score > best:
                 best, best_state, result.best_epoch = score, copy.deepcopy(model.state_dict()), epoch
             if result.steps >= total or epoch - result.best_epoch >= args.patience:

@@ -2,11 +2,11 @@
 
 Which words get a row: every word of the training texts that navec knows, directly, with its
 «ё» restored, or through its pymorphy3 lemma (a form navec lacks borrows its lemma's
-vector); other training words seen at least `min_count` times get a random, trainable row;
-and every other form of the training words' lemmas that navec knows («курьер» brings
-«курьера», «курьером»…), so inflections never seen in training still map to sensible
-vectors. Anything else is `[UNK]` at inference. Rows taken from navec stay frozen in
-training, so seen and unseen forms stay in one space.
+vector); other training words seen at least `min_count` times get a random row; every other
+form of the training words' lemmas that navec knows («курьер» brings «курьера»,
+«курьером»…); and the most frequent Russian words (wordfreq) that navec knows, so words never
+seen in training («помятые», «отклеились») still map to sensible vectors. Anything else is
+`[UNK]` at inference.
 """
 
 from collections import Counter
@@ -82,14 +82,24 @@ def count_words(texts: Iterable[str]) -> Counter:
     return Counter(word for text in texts for word in normalized_words(text))
 
 
+def frequent_words(count: int) -> list[str]:
+    """The `count` most frequent Russian words (wordfreq), «ё» folded, that navec knows."""
+    from wordfreq import top_n_list
+
+    navec = load_navec()
+    words = dict.fromkeys(word.replace("ё", "е") for word in top_n_list("ru", count))
+    return [word for word in words if word in navec]
+
+
 def build_vocabulary(
-    texts: Iterable[str], min_count: int = 2, max_words: int = 60_000, seed: int = 0
+    texts: Iterable[str], min_count: int = 2, frequent: int = 50_000, max_words: int = 120_000, seed: int = 0
 ) -> Vocabulary:
     counts = count_words(texts)
     keys = {word: navec_key(word) for word in counts if word.isalpha() or "-" in word}
     known = [word for word, _ in counts.most_common() if keys.get(word)]
     trainable = [w for w, n in counts.most_common() if not keys.get(w) and n >= min_count]
-    expansions = {form for word in known for form in lexeme_forms(word)} - set(known)
+    expansions = {form for word in known for form in lexeme_forms(word)} | set(frequent_words(frequent))
+    expansions -= set(known)
     words = [*known, *trainable, *sorted(expansions)][: max_words - len(SPECIAL_TOKENS)]
     sources = [keys.get(word) or (word if word in expansions else None) for word in words]
     return _assemble(words, sources, seed)
