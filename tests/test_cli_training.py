@@ -177,3 +177,26 @@ def test_train_from_a_base_checkpoint(small_data, tmp_path):
     assert config["encoder"]["hidden_size"] == 32 and config["max_tokens"] == 64
     result = runner.invoke(app, ["predict", "--model", str(out), "Приложение вылетает при оплате"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_same_seed_gives_the_same_model(trained, small_data, tmp_path):
+    from safetensors.numpy import load_file
+
+    again = tmp_path / "again"
+    args = [
+        "train",
+        "--data",
+        str(small_data),
+        "--out",
+        str(again),
+        "--epochs",
+        "2",
+        "--max-steps",
+        "3",
+        "--seed",
+        "7",
+    ]
+    assert runner.invoke(app, args).exit_code == 0
+    first, second = load_file(trained / "model.safetensors"), load_file(again / "model.safetensors")
+    assert first.keys() == second.keys()
+    assert all((first[name] == second[name]).all() for name in first)

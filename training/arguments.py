@@ -15,7 +15,9 @@ class TrainingArguments:
     """Auxiliary sources: preset names (sentirueval2015, rusentiment, cedr) or files."""
     extra_map: list[str] = field(default_factory=list)
     """Renames for auxiliary files, as TARGET=FIELD."""
-    epochs: int = 12
+    hidden_size: int = 128
+    """Width of the default navec encoder (navec's 300 dimensions are projected to it)."""
+    epochs: int = 20
     batch_size: int = 32
     learning_rate: float | None = None
     """None picks 1e-3 for the navec encoder and 5e-5 for a pretrained checkpoint."""
@@ -26,7 +28,7 @@ class TrainingArguments:
     max_tokens: int = 256
     max_steps: int | None = None
     """Stop after this many optimisation steps (smoke runs)."""
-    patience: int = 4
+    patience: int = 5
     """Stop when the dev score has not improved for this many epochs."""
     seed: int = 13
 
@@ -39,6 +41,8 @@ class TrainingArguments:
             "warmup_ratio must be in [0, 1)": 0 <= self.warmup_ratio < 1,
             "word_dropout must be in [0, 0.5]": 0 <= self.word_dropout <= 0.5,
             "max_tokens must be ≥ 8": self.max_tokens >= 8,
+            "hidden_size must be a multiple of 4, ≤ 300": self.hidden_size % 4 == 0
+            and 0 < self.hidden_size <= 300,
             "max_steps must be ≥ 1": self.max_steps is None or self.max_steps >= 1,
             "patience must be ≥ 1": self.patience >= 1,
         }

@@ -96,7 +96,8 @@ def train(
     extra_map: Annotated[
         list[str] | None, typer.Option(help="Field rename for auxiliary files: TARGET=FIELD.")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Maximum epochs (early stopping on dev).")] = 12,
+    epochs: Annotated[int, typer.Option(help="Maximum epochs (early stopping on dev).")] = 20,
+    hidden_size: Annotated[int, typer.Option(help="Width of the default navec encoder.")] = 128,
     batch_size: Annotated[int, typer.Option(help="Examples per optimisation step.")] = 32,
     learning_rate: Annotated[
         float | None, typer.Option(help="Peak learning rate (default by encoder).")
@@ -112,7 +113,8 @@ def train(
     try:
         args = TrainingArguments(
             data=data, out=out, base_model=base_model, extra=extra or [], extra_map=extra_map or [],
-            epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_steps=max_steps, seed=seed,
+            epochs=epochs, hidden_size=hidden_size, batch_size=batch_size, learning_rate=learning_rate,
+            max_steps=max_steps, seed=seed,
         )  # fmt: skip
         metrics = run(args, console)
     except (ValueError, FileNotFoundError) as exc:

@@ -8,7 +8,7 @@ import numpy as np
 
 from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
 from nlp.model import IGNORE
-from training.data.readers import detect_format
+from training.data.readers import detect_format, split_labels
 from training.extra import EMOTION_TO_SENTIMENT, ExtraSource, FieldMapping
 
 
@@ -47,7 +47,12 @@ def read_table(path: Path) -> list[dict]:
     builder = {"jsonl": "json", "csv": "csv", "tsv": "csv", "parquet": "parquet"}[kind]
     options = {"delimiter": "\t"} if kind == "tsv" else {}
     dataset = datasets.load_dataset(builder, data_files=str(path), split="train", **options)
-    return dataset.to_list()
+    rows = dataset.to_list()
+    if builder == "csv":  # an empty labels cell means «no complaint», as in the validator
+        for row in rows:
+            if "labels" in row and row["labels"] is None:
+                row["labels"] = ""
+    return rows
 
 
 def load_examples(path: Path, mapping: FieldMapping = CONTRACT) -> Examples:
@@ -66,6 +71,8 @@ def from_rows(rows: list[dict], mapping: FieldMapping = CONTRACT) -> Examples:
     urgency = np.full(len(rows), IGNORE, dtype=np.int64)
     for index, row in enumerate(rows):
         labels = _target(row, mapping, "labels")
+        if isinstance(labels, str):  # CSV: «a;b» or a JSON list
+            labels = split_labels(labels)
         if isinstance(labels, list):
             complaints[index] = [name in labels for name in COMPLAINT_LABELS]
             mask[index] = 1.0

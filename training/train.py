@@ -55,7 +55,7 @@ def build(args: TrainingArguments, texts: list[str]):
     if args.base_model:
         model, tokenizer = checkpoint_model(args.base_model, args.max_tokens)
         return model, tokenizer, {"encoder": args.base_model}
-    model, tokenizer, vocabulary = navec_model(texts, args.max_tokens, args.seed)
+    model, tokenizer, vocabulary = navec_model(texts, args.max_tokens, args.seed, args.hidden_size)
     share = float(vocabulary.pretrained.mean())
     return (
         model,

@@ -83,7 +83,7 @@ def _csv_row(number: int, row: dict[str | None, Any]) -> RawRow:
         return RawRow(number, error=UNDECODABLE)
     fields = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
     if "labels" in fields:
-        fields["labels"] = _split_labels(fields["labels"])
+        fields["labels"] = split_labels(fields["labels"])
     return RawRow(number, fields=fields)
 
 
@@ -91,7 +91,7 @@ def _has_surrogates(value: str) -> bool:
     return any("\udc80" <= char <= "\udcff" for char in value)
 
 
-def _split_labels(cell: str) -> list[str]:
+def split_labels(cell: str) -> list[str]:
     """A CSV labels cell is either a JSON list or labels joined by «;»."""
     cell = cell.strip()
     if cell.startswith("["):
