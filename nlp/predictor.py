@@ -23,7 +23,8 @@ class Predictor:
         self.version = getattr(config, "model_version", "") or "unversioned"
 
     @classmethod
-    def load(cls, model_dir: str | Path, backend: str = "torch") -> "Predictor":
+    def load(cls, model_dir: str | Path, backend: str = "auto") -> "Predictor":
+        """Load a model directory; «auto» runs ONNX Runtime where an exported model exists."""
         from transformers import AutoTokenizer
 
         import nlp.model  # noqa: F401  registers the classes with the Auto factories

@@ -6,7 +6,7 @@ import typer
 
 from nlp.version import __version__
 from serve.commands import predict
-from training.cli import data_app, evaluate, train
+from training.cli import data_app, evaluate, export, train
 
 app = typer.Typer(
     name="triage",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.command()(train)
 app.command()(evaluate)
+app.command()(export)
 app.command()(predict)
 
 

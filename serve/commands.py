@@ -14,7 +14,7 @@ def predict(
     model: Annotated[Path, typer.Option(help="Model directory.")] = Path("models/default"),
     input: Annotated[Path | None, typer.Option("--input", help="JSONL (id, text) or CSV file.")] = None,
     output: Annotated[Path | None, typer.Option(help="Output JSONL, one record per input line.")] = None,
-    backend: Annotated[str, typer.Option(help="Inference backend.")] = "torch",
+    backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
     batch_size: Annotated[int, typer.Option(help="Texts per forward pass.")] = 64,
 ) -> None:
     """Classify texts given inline (a table) or a whole file (--input, --output)."""

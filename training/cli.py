@@ -139,6 +139,38 @@ def evaluate(
     console.print(f"report: {report / 'index.html'}")
 
 
+def export(
+    model: Annotated[Path, typer.Option(help="Model directory to export into.")] = Path("models/default"),
+    data: Annotated[Path, typer.Option(help="Labelled file for the parity check.")] = Path(
+        "data/tickets/dev.jsonl"
+    ),
+) -> None:
+    """Write model.onnx and model.int8.onnx and check they agree with PyTorch."""
+    from rich.table import Table
+
+    from training.examples import load_examples
+    from training.export import check_parity, export_onnx
+
+    for path in export_onnx(model):
+        console.print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
+    texts = load_examples(data).texts
+    table = Table(title=f"parity with PyTorch on {data}", title_justify="left")
+    for column in ("file", "messages", "same decisions", "max probability difference"):
+        table.add_column(column, justify="right")
+    results = [check_parity(model, texts, variant) for variant in ("fp32", "int8")]
+    for result in results:
+        table.add_row(
+            result.file,
+            str(result.messages),
+            f"{result.agreement:.2%}",
+            f"{result.max_probability_difference:.4f}",
+        )
+    console.print(table)
+    if not all(result.ok for result in results):
+        errors.print("parity below 99.5 %: do not serve the exported model")
+        raise typer.Exit(1)
+
+
 def _print_headline(results: dict[str, dict[str, float]]) -> None:
     from rich.table import Table
 
