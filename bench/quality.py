@@ -174,6 +174,7 @@ def print_table(title: str, columns: list[str], rows: list[list[object]]) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--extra-epochs", type=int, default=10, help="epochs of the run with SentiRuEval")
     parser.add_argument("--skip-shared", action="store_true")
     options = parser.parse_args()
     from nlp import Predictor
@@ -207,7 +208,7 @@ def main() -> None:
     if options.skip_shared or not (SHARED / "sentirueval2015" / "test.jsonl").exists():
         console.print("../shared/datasets not found: SentiRuEval-2015 figures skipped")
         return
-    metrics, seconds = train_default(work / "sentirueval", options.epochs, ["sentirueval2015"])
+    metrics, seconds = train_default(work / "sentirueval", options.extra_epochs, ["sentirueval2015"])
     console.print(f"model with SentiRuEval-2015 train as auxiliary data trained in {seconds:.0f} s")
     test = read_jsonl(SHARED / "sentirueval2015" / "test.jsonl")
     texts, truth = [r["text"] for r in test], [r["sentiment"] for r in test]

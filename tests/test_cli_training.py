@@ -21,25 +21,17 @@ def small_data(tmp_path_factory):
     return folder
 
 
+def train_command(data, out, *options: str) -> list[str]:
+    return ["train", "--data", str(data), "--out", str(out), *options]
+
+
+SMOKE = ("--epochs", "2", "--max-steps", "3", "--seed", "7")
+
+
 @pytest.fixture(scope="module")
 def trained(small_data, tmp_path_factory):
     out = tmp_path_factory.mktemp("model")
-    result = runner.invoke(
-        app,
-        [
-            "train",
-            "--data",
-            str(small_data),
-            "--out",
-            str(out),
-            "--epochs",
-            "2",
-            "--max-steps",
-            "3",
-            "--seed",
-            "7",
-        ],
-    )
+    result = runner.invoke(app, train_command(small_data, out, *SMOKE))
     assert result.exit_code == 0, result.output
     return out
 
@@ -133,7 +125,7 @@ def test_predict_csv_input(trained, tmp_path):
 
 
 def test_bad_training_arguments_exit_with_a_clear_error(small_data, tmp_path):
-    result = runner.invoke(app, ["train", "--data", str(small_data), "--out", str(tmp_path), "--epochs", "0"])
+    result = runner.invoke(app, train_command(small_data, tmp_path, "--epochs", "0"))
     assert result.exit_code == 2 and "epochs must be ≥ 1" in result.output
 
 
@@ -158,20 +150,7 @@ def test_train_from_a_base_checkpoint(small_data, tmp_path):
     texts = [json.loads(line)["text"] for line in (small_data / "train.jsonl").read_text().splitlines()]
     base = tiny_checkpoint(tmp_path / "base", texts)
     out = tmp_path / "model"
-    result = runner.invoke(
-        app,
-        [
-            "train",
-            "--data",
-            str(small_data),
-            "--out",
-            str(out),
-            "--base-model",
-            str(base),
-            "--max-steps",
-            "2",
-        ],
-    )
+    result = runner.invoke(app, train_command(small_data, out, "--base-model", str(base), "--max-steps", "2"))
     assert result.exit_code == 0, result.output
     config = json.loads((out / "config.json").read_text())
     assert config["encoder"]["hidden_size"] == 32 and config["max_tokens"] == 64
@@ -183,20 +162,7 @@ def test_the_same_seed_gives_the_same_model(trained, small_data, tmp_path):
     from safetensors.numpy import load_file
 
     again = tmp_path / "again"
-    args = [
-        "train",
-        "--data",
-        str(small_data),
-        "--out",
-        str(again),
-        "--epochs",
-        "2",
-        "--max-steps",
-        "3",
-        "--seed",
-        "7",
-    ]
-    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, train_command(small_data, again, *SMOKE)).exit_code == 0
     first, second = load_file(trained / "model.safetensors"), load_file(again / "model.safetensors")
     assert first.keys() == second.keys()
     assert all((first[name] == second[name]).all() for name in first)

@@ -15,7 +15,7 @@ class TrainingArguments:
     """Auxiliary sources: preset names (sentirueval2015, rusentiment, cedr) or files."""
     extra_map: list[str] = field(default_factory=list)
     """Renames for auxiliary files, as TARGET=FIELD."""
-    hidden_size: int = 128
+    hidden_size: int = 256
     """Width of the default navec encoder (navec's 300 dimensions are projected to it)."""
     epochs: int = 20
     batch_size: int = 32
