@@ -16,8 +16,11 @@ class TorchBackend:
 
     @classmethod
     def load(cls, model_dir: Path) -> "TorchBackend":
+        from transformers.utils import logging
+
         from nlp.model import TriageModel
 
+        logging.disable_progress_bar()  # no «Loading weights» bar in CLI output and logs
         return cls(TriageModel.from_pretrained(model_dir))
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:

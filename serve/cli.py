@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from nlp.version import __version__
-from serve.commands import predict
+from serve.commands import predict, tag
 from training.cli import data_app, evaluate, export, train
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app.command()(train)
 app.command()(evaluate)
 app.command()(export)
 app.command()(predict)
+app.command()(tag)
 
 
 def _print_version(value: bool) -> None:

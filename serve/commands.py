@@ -31,3 +31,36 @@ def predict(
         console.print(f"{rows} records written to {output} ({errors} with an error)")
         return
     console.print(prediction_table(texts, predictor.predict(texts, batch_size=batch_size)))
+
+
+def tag(
+    source: Annotated[Path, typer.Argument(help="Archive: CSV, TSV, JSONL or Parquet.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Tagged output (format from its extension).")],
+    model: Annotated[Path, typer.Option(help="Model directory.")] = Path("models/default"),
+    output_format: Annotated[str | None, typer.Option("--format", help="csv, tsv, jsonl or parquet.")] = None,
+    text_column: Annotated[str, typer.Option(help="Column with the message text.")] = "text",
+    id_column: Annotated[str, typer.Option(help="Column with the message id.")] = "id",
+    customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
+    time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
+    channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last chunk.")] = False,
+    chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (the unit of resumption).")] = 2048,
+    backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
+) -> None:
+    """Tag every row of an archive; unclassifiable rows go to OUT.rejects.jsonl with a reason."""
+    from nlp.predictor import Predictor
+    from serve.tagging.job import TagJob
+    from serve.tagging.progress import RowProgress, count_rows
+    from serve.tagging.records import Columns
+    from serve.tagging.report_console import print_summary
+
+    columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
+    job = TagJob(source, out, columns, output_format, chunk_rows)
+    predictor = Predictor.load(model, backend=backend)
+    try:
+        with RowProgress(console, count_rows(source)) as progress:
+            summary = job.run(predictor, resume=resume, on_rows=progress.advance)
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    print_summary(console, summary, out, job.rejects)

@@ -62,12 +62,17 @@ def _parse_json_line(number: int, raw: bytes) -> RawRow:
 
 
 def _csv_rows(path: Path, delimiter: str = ",") -> Iterator[RawRow]:
-    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = reader.line_num + 2  # the header is line 1
-    for row in reader:
-        yield _csv_row(start, row)
-        start = reader.line_num + 1
+    """Streams the file; undecodable bytes survive as surrogates and flag their row."""
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.DictReader(text, delimiter=delimiter)
+        start = 2  # the header is line 1
+        try:
+            for row in reader:
+                yield _csv_row(start, row)
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            yield RawRow(start, error=f"malformed CSV: {exc}")
 
 
 def _tsv_rows(path: Path) -> Iterator[RawRow]:
@@ -102,9 +107,11 @@ def split_labels(cell: str) -> list[str]:
     return [label.strip() for label in cell.split(";") if label.strip()]
 
 
-def _parquet_rows(path: Path) -> Iterator[RawRow]:
+def _parquet_rows(path: Path, batch_rows: int = 4096) -> Iterator[RawRow]:
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
-    for number, row in enumerate(table.to_pylist(), start=1):
-        yield RawRow(number, fields=row)
+    number = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows):
+        for row in batch.to_pylist():
+            number += 1
+            yield RawRow(number, fields=row)

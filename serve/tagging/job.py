@@ -1,0 +1,110 @@
+"""`triage tag`: stream an archive through the Predictor in chunks, resumably, losing no row.
+
+Each chunk of input rows becomes a part (tagged rows, rejects, summary) under
+`OUTPUT.parts/`. `--resume` skips the committed parts and continues; at the end the parts
+are joined into OUTPUT and OUTPUT.rejects.jsonl, each appearing only when complete.
+"""
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from nlp.predictor import Predictor
+from serve.tagging.parts import join_parts, output_format, write_part
+from serve.tagging.records import Columns, output_row, reject_record, rejection
+from serve.tagging.summary import Summary
+from training.data.readers import RawRow, read_rows
+
+CHUNK_ROWS = 2048
+
+
+@dataclass
+class TagJob:
+    source: Path
+    target: Path
+    columns: Columns = field(default_factory=Columns)
+    fmt: str | None = None
+    chunk_rows: int = CHUNK_ROWS
+    batch_size: int = 64
+
+    @property
+    def parts(self) -> Path:
+        return self.target.with_name(self.target.name + ".parts")
+
+    @property
+    def rejects(self) -> Path:
+        return self.target.with_name(self.target.name + ".rejects.jsonl")
+
+    def run(
+        self, predictor: Predictor, resume: bool = False, on_rows: Callable[[int], None] | None = None
+    ) -> Summary:
+        fmt = output_format(self.target, self.fmt)
+        done = self._committed() if resume else 0
+        if not resume:
+            shutil.rmtree(self.parts, ignore_errors=True)
+        self.parts.mkdir(parents=True, exist_ok=True)
+        if on_rows and done:
+            on_rows(sum(Summary.load(self._summary(i)).rows for i in range(done)))
+        rows = read_rows(self.source)
+        for index, chunk in enumerate(
+            _chunks(islice(rows, done * self.chunk_rows, None), self.chunk_rows), done
+        ):
+            self._tag_chunk(predictor, index, chunk, fmt)
+            if on_rows:
+                on_rows(len(chunk))
+        return self._finish(fmt)
+
+    def _committed(self) -> int:
+        count = 0
+        while self._summary(count).exists():
+            count += 1
+        return count
+
+    def _summary(self, index: int) -> Path:
+        return self.parts / f"part-{index:06d}.summary.json"
+
+    def _tag_chunk(self, predictor: Predictor, index: int, chunk: list[RawRow], fmt: str) -> None:
+        reasons = [rejection(row, self.columns) for row in chunk]
+        good = [row for row, reason in zip(chunk, reasons, strict=True) if reason is None]
+        texts = [row.fields[self.columns.text] for row in good]
+        ids = [_row_id(row, self.columns) for row in good]
+        predictions = predictor.predict(texts, batch_size=self.batch_size, ids=ids)
+        tagged = [output_row(row.fields, p) for row, p in zip(good, predictions, strict=True)]
+        if tagged:
+            write_part(self.parts / f"part-{index:06d}.rows.{fmt}", tagged, fmt)
+        bad = [reject_record(row, reason) for row, reason in zip(chunk, reasons, strict=True) if reason]
+        (self.parts / f"part-{index:06d}.rejects.jsonl").write_text(
+            "".join(r + "\n" for r in bad), encoding="utf-8"
+        )
+        summary = Summary(rows=len(chunk), tagged=len(tagged), rejected=len(bad))
+        for row, prediction in zip(good, predictions, strict=True):
+            summary.labels.update(prediction.labels)
+            summary.sentiment[prediction.sentiment] += 1
+            if prediction.retention_flag:
+                summary.flagged_messages += 1
+                summary.flagged_customers.add(str(row.fields.get(self.columns.customer) or f"row {row.line}"))
+        temporary = self._summary(index).with_suffix(".tmp")
+        summary.save(temporary)
+        temporary.replace(self._summary(index))
+
+    def _finish(self, fmt: str) -> Summary:
+        count = self._committed()
+        join_parts(sorted(self.parts.glob(f"part-*.rows.{fmt}")), self.target, fmt)
+        join_parts([self.parts / f"part-{i:06d}.rejects.jsonl" for i in range(count)], self.rejects, "jsonl")
+        total = Summary()
+        for index in range(count):
+            total.add(Summary.load(self._summary(index)))
+        shutil.rmtree(self.parts)
+        return total
+
+
+def _row_id(row: RawRow, columns: Columns) -> str:
+    value = row.fields.get(columns.id)
+    return str(row.line) if value is None or value == "" else str(value)
+
+
+def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk

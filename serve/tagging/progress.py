@@ -1,0 +1,66 @@
+"""A progress bar for tagging: rows, messages per second and time left."""
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+
+class RateColumn(ProgressColumn):
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.0f} msg/s" if task.speed else "– msg/s")
+
+
+def count_rows(path: Path) -> int | None:
+    """Rows in the archive, for the ETA (a quick pass; metadata for Parquet); None if unknown."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        if suffix in (".csv", ".tsv"):
+            return _count_delimited(path, "\t" if suffix == ".tsv" else ",")
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except (OSError, ValueError):
+        return None
+
+
+def _count_delimited(path: Path, delimiter: str) -> int:
+    import csv
+
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle, delimiter=delimiter)) - 1, 0)
+
+
+class RowProgress:
+    def __init__(self, console: Console, total: int | None) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]tagging"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self.task = self.progress.add_task("tagging", total=total)
+
+    def __enter__(self) -> "RowProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def advance(self, rows: int) -> None:
+        self.progress.update(self.task, advance=rows)

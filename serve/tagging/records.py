@@ -1,0 +1,68 @@
+"""Turning input rows and predictions into output rows, and rows into rejects."""
+
+import json
+from dataclasses import dataclass
+
+from nlp.labels import COMPLAINT_LABELS
+from nlp.prediction import Prediction
+from training.data.readers import RawRow
+
+SCORE_PREFIX = "score_"
+PREDICTION_COLUMNS = (
+    "labels",
+    *(SCORE_PREFIX + label for label in COMPLAINT_LABELS),
+    "sentiment",
+    "sentiment_score",
+    "urgency",
+    "urgency_score",
+    "retention_flag",
+    "truncated",
+    "model_version",
+)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which input columns carry what; only `text` is required."""
+
+    text: str = "text"
+    id: str = "id"
+    customer: str = "customer_id"
+    time: str = "created_at"
+    channel: str = "channel"
+
+
+def rejection(row: RawRow, columns: Columns) -> str | None:
+    """Why a row cannot be classified, or None when it can."""
+    if row.error is not None:
+        return row.error
+    text = row.fields.get(columns.text)
+    if text is None:
+        return f"missing text column {columns.text!r}"
+    if not isinstance(text, str):
+        return f"text is not a string ({type(text).__name__})"
+    if not text.strip():
+        return "empty text"
+    return None
+
+
+def reject_record(row: RawRow, reason: str) -> str:
+    """`line`: where the row starts in the file (its row number in Parquet)."""
+    return json.dumps(
+        {"line": row.line, "reason": reason, "fields": row.fields}, ensure_ascii=False, default=str
+    )
+
+
+def output_row(fields: dict, prediction: Prediction) -> dict:
+    """The input fields followed by the prediction, flat (one score column per label)."""
+    row = dict(fields)
+    row["labels"] = prediction.labels
+    row.update({SCORE_PREFIX + label: prediction.scores[label] for label in COMPLAINT_LABELS})
+    row["sentiment"] = prediction.sentiment
+    row["sentiment_score"] = prediction.sentiment_scores[prediction.sentiment]
+    row["urgency"] = prediction.urgency
+    row["urgency_score"] = prediction.urgency_score
+    row["retention_flag"] = prediction.retention_flag
+    row["truncated"] = prediction.truncated
+    row["model_version"] = prediction.model_version
+    return row

@@ -1,0 +1,24 @@
+"""The end-of-run summary printed by `triage tag`."""
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from serve.tagging.summary import Summary
+
+
+def print_summary(console: Console, summary: Summary, out: Path, rejects: Path) -> None:
+    tagged, rejected = f"{summary.tagged} tagged ({out})", f"{summary.rejected} rejected ({rejects})"
+    console.print(f"{summary.rows} input rows = {tagged} + {rejected}", soft_wrap=True)
+    table = Table(title="complaints", title_justify="left")
+    table.add_column("label")
+    table.add_column("messages", justify="right")
+    for label, count in summary.labels.most_common():
+        table.add_row(label, str(count))
+    console.print(table)
+    sentiment = ", ".join(f"{name} {count}" for name, count in summary.sentiment.most_common())
+    console.print(f"sentiment: {sentiment}")
+    console.print(
+        f"retention flag: {summary.flagged_messages} messages from {len(summary.flagged_customers)} customers"
+    )
