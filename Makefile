@@ -28,13 +28,22 @@ EXAMPLES := \
 	"Подскажите, вы доставляете в Подольск?" \
 	"ПРИЛОЖЕНИЕ ВЫЛЕТАЕТ ПРИ ОПЛАТЕ УЖЕ ТРЕТИЙ ДЕНЬ"
 
-demo: install $(MODEL)/config.json
+DEMO := build/demo
+
+demo: install $(MODEL)/export.json
 	$(BIN)/triage data validate data/tickets/*.jsonl
 	$(BIN)/triage predict --model $(MODEL) $(EXAMPLES)
+	$(BIN)/triage tag data/examples/archive.csv --model $(MODEL) --out $(DEMO)/archive.tagged.csv
+	$(BIN)/triage report $(DEMO)/archive.tagged.csv --out $(DEMO)/report.html
+	$(BIN)/triage queue $(DEMO)/archive.tagged.csv --out $(DEMO)/queue.csv --top 25
 
-# The default model is built, never committed: trained on data/tickets when missing.
+# The default model is built, never committed: trained on data/tickets when missing,
+# then exported to ONNX (fp32 and int8) with a parity check against PyTorch.
 $(MODEL)/config.json: | install
 	$(BIN)/triage train --data data/tickets --out $(MODEL)
+
+$(MODEL)/export.json: $(MODEL)/config.json
+	$(BIN)/triage export --model $(MODEL) --data data/tickets/dev.jsonl
 
 test: install
 	$(BIN)/python -m pytest -q

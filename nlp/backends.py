@@ -47,11 +47,13 @@ class OnnxBackend:
         self.session = session
 
     @classmethod
-    def load(cls, model_dir: Path, variant: str = "int8", threads: int = 0) -> "OnnxBackend":
+    def load(cls, model_dir: Path, variant: str | None = None, threads: int = 0) -> "OnnxBackend":
+        """`variant` None takes int8 where it exists, else fp32."""
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
+        variant = variant or ("int8" if (Path(model_dir) / ONNX_FILES["int8"]).exists() else "fp32")
         path = Path(model_dir) / ONNX_FILES[variant]
         if not path.exists():
             raise FileNotFoundError(f"{path} not found: run `triage export --model {model_dir}` first")
@@ -72,7 +74,8 @@ def resolve_backend(name: str, model_dir: Path) -> str:
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}; expected one of {', '.join(BACKENDS)}")
     if name == "auto":
-        return "onnx" if (Path(model_dir) / ONNX_FILES["int8"]).exists() else "torch"
+        exported = any((Path(model_dir) / file).exists() for file in ONNX_FILES.values())
+        return "onnx" if exported else "torch"
     return name
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from nlp.version import __version__
-from serve.commands import predict, tag
+from serve.commands import predict, queue, report, tag
 from training.cli import data_app, evaluate, export, train
 
 app = typer.Typer(
@@ -19,6 +19,8 @@ app.command()(evaluate)
 app.command()(export)
 app.command()(predict)
 app.command()(tag)
+app.command()(queue)
+app.command()(report)
 
 
 def _print_version(value: bool) -> None:

@@ -64,3 +64,59 @@ def tag(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     print_summary(console, summary, out, job.rejects)
+
+
+def queue(
+    tagged: Annotated[Path, typer.Argument(help="Output of `triage tag`.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Queue CSV, riskiest customer first.")] = Path(
+        "queue.csv"
+    ),
+    since: Annotated[str | None, typer.Option(help="Only messages from this date (ISO).")] = None,
+    top: Annotated[int | None, typer.Option(help="Keep only the N riskiest customers.")] = None,
+    customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
+    time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
+) -> None:
+    """One row per customer across messages and channels, ranked by a documented risk score."""
+    from rich.table import Table
+
+    from serve.tagging.queue import build_queue, write_queue
+    from serve.tagging.records import Columns
+    from serve.tagging.tagged import parse_time, read_messages
+
+    start = parse_time(since) if since else None
+    if since and start is None:
+        raise typer.BadParameter(f"--since {since!r} is not an ISO date")
+    messages = read_messages(tagged, Columns(customer=customer_column, time=time_column))
+    rows = build_queue(messages, since=start)[:top]
+    write_queue(rows, out)
+    table = Table(title=f"follow-up queue: {len(rows)} customers → {out}", title_justify="left")
+    for column in (
+        "customer_id",
+        "risk",
+        "messages",
+        "highest_urgency",
+        "last_contact",
+        "channels",
+        "open_complaints",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows[:10]:
+        table.add_row(*(str(row[column]) for column in [c.header for c in table.columns]))
+    console.print(table)
+
+
+def report(
+    tagged: Annotated[Path, typer.Argument(help="Output of `triage tag`.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="HTML report.")] = Path("report.html"),
+) -> None:
+    """Daily complaint counts with spike detection and the flagged-customer share, as HTML."""
+    from serve.tagging.report import DailyCounts, write_report
+    from serve.tagging.tagged import read_messages
+
+    messages = list(read_messages(tagged))
+    write_report(messages, out)
+    for spike in DailyCounts.from_messages(messages).spikes():
+        console.print(
+            f"spike: {spike.day} {spike.label} {spike.count} messages (threshold {spike.threshold:g})"
+        )
+    console.print(f"report: {out}")

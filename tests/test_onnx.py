@@ -50,3 +50,21 @@ def test_a_missing_export_is_a_clear_error(tmp_path):
         OnnxBackend.load(tmp_path)
     with pytest.raises(ValueError, match="unknown backend"):
         resolve_backend("tensorflow", tmp_path)
+
+
+def test_cli_export_reports_parity_and_keeps_agreeing_files(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from serve.cli import app
+    from tests.conftest import good_record, write_jsonl
+
+    model_dir = tiny_model_dir(tmp_path / "model")
+    data = write_jsonl(tmp_path / "dev.jsonl", [good_record(id=str(i), text=t) for i, t in enumerate(TEXTS)])
+    result = CliRunner().invoke(app, ["export", "--model", str(model_dir), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "same labels" in result.output and "100.00%" in result.output
+    report = json.loads((model_dir / "export.json").read_text())
+    assert report["model.int8.onnx"]["kept"] and report["model.onnx"]["label_agreement"] == 1.0
+    assert (model_dir / "model.int8.onnx").exists()

@@ -145,29 +145,40 @@ def export(
         "data/tickets/dev.jsonl"
     ),
 ) -> None:
-    """Write model.onnx and model.int8.onnx and check they agree with PyTorch."""
+    """Write model.onnx and model.int8.onnx; keep each only if it agrees with PyTorch."""
+    import json
+
     from rich.table import Table
 
     from training.examples import load_examples
-    from training.export import check_parity, export_onnx
+    from training.export import MIN_AGREEMENT, check_parity, export_onnx
 
     for path in export_onnx(model):
         console.print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
     texts = load_examples(data).texts
-    table = Table(title=f"parity with PyTorch on {data}", title_justify="left")
-    for column in ("file", "messages", "same decisions", "max probability difference"):
-        table.add_column(column, justify="right")
     results = [check_parity(model, texts, variant) for variant in ("fp32", "int8")]
-    for result in results:
-        table.add_row(
-            result.file,
-            str(result.messages),
-            f"{result.agreement:.2%}",
-            f"{result.max_probability_difference:.4f}",
+    table = Table(title=f"parity with PyTorch on {data}", title_justify="left")
+    for column in ("file", "messages", "same labels", "same decisions", "max probability difference"):
+        table.add_column(column, justify="right")
+    for r in results:
+        row = (
+            r.file,
+            str(r.messages),
+            f"{r.label_agreement:.2%}",
+            f"{r.agreement:.2%}",
+            f"{r.max_probability_difference:.4f}",
         )
+        table.add_row(*row)
     console.print(table)
-    if not all(result.ok for result in results):
-        errors.print("parity below 99.5 %: do not serve the exported model")
+    for result in results:
+        if not result.ok:
+            (model / result.file).unlink()
+            errors.print(
+                f"{result.file}: labels agree on {result.label_agreement:.2%} < {MIN_AGREEMENT:.1%}: removed"
+            )
+    report = {r.file: {**r.__dict__, "kept": r.ok} for r in results}
+    (model / "export.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    if not any(result.ok for result in results):
         raise typer.Exit(1)
 
 
