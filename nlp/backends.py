@@ -26,6 +26,7 @@ class TorchBackend:
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
         import torch
 
+        self.model.eval()  # no dropout at inference, also when called between training epochs
         with torch.inference_mode():
             output = self.model(
                 input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention_mask)

@@ -52,3 +52,16 @@ def test_long_texts_are_cut_head_and_tail_and_flagged(predictor):
 
 def test_empty_input_list(predictor):
     assert predictor.predict([]) == []
+
+
+def test_inference_is_deterministic_even_if_the_model_was_left_in_training_mode(tiny_model):
+    from nlp.backends import TorchBackend
+    from nlp.model import TriageModel
+
+    model = TriageModel.from_pretrained(tiny_model)
+    model.config.classifier_dropout = 0.5
+    backend = TorchBackend(model)
+    model.train()  # as a training loop leaves it between epochs
+    predictor = Predictor(model.config, Predictor.load(tiny_model).tokenizer, backend)
+    first, second = predictor.logits(TEXTS), predictor.logits(TEXTS)
+    assert (first["complaint"] == second["complaint"]).all()

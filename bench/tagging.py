@@ -1,0 +1,121 @@
+"""Throughput and memory of batch tagging, measured and printed (not a test).
+
+    .venv/bin/python bench/tagging.py --model models/default [--rows 100000] [--big-rows 1000000]
+
+Builds an archive from corpus texts with variations, then in one run measures:
+end-to-end `triage tag` (local engine, ONNX when exported), the bare forward rate on the
+same texts, a per-message loop (batch size 1), and peak RSS of `triage tag` at two sizes.
+"""
+
+import argparse
+import csv
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+EMOJI = ["", "", "", " 😡", " 🙏", " !!!", "?"]
+
+
+def build_archive(path: Path, rows: int, seed: int = 0) -> None:
+    """Corpus texts with variations: case, invented order numbers, emoji; 80 days of traffic."""
+    names = ("train", "dev", "test")
+    texts = [
+        json.loads(line)["text"]
+        for name in names
+        for line in (ROOT / "data" / "tickets" / f"{name}.jsonl").open()
+    ]
+    rng = random.Random(seed)
+    start, step = datetime(2026, 9, 1, tzinfo=timezone.utc), timedelta(days=80) / rows
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "customer_id", "created_at", "channel", "text"])
+        for i in range(rows):
+            text = rng.choice(texts)
+            text = text.upper() if rng.random() < 0.03 else text
+            text = f"{text} (заказ {rng.randint(10**6, 10**8)})" if rng.random() < 0.3 else text
+            customer = f"c{rng.randint(0, rows // 5)}"
+            writer.writerow(
+                [f"m{i}", customer, (start + i * step).isoformat(), "chat", text + rng.choice(EMOJI)]
+            )
+
+
+def forward_rate(predictor, texts: list[str], batch_size: int = 64) -> float:
+    from nlp.encoding import encode, pad
+
+    encoded = encode(predictor.tokenizer, texts, predictor.config.max_tokens)
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+    batches = [
+        pad([encoded[i] for i in order[s : s + batch_size]], 0) for s in range(0, len(order), batch_size)
+    ]
+    started = time.perf_counter()
+    for ids, mask in batches:
+        predictor.backend.logits(ids, mask)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def child_peak_rss(model: Path, source: Path, out: Path) -> tuple[float, float]:
+    """(peak RSS in MiB, messages/s) of `triage tag` in a fresh process."""
+    code = (
+        "import resource,sys,time;from serve.cli import app;t=time.perf_counter();"
+        "sys.argv=['triage','tag',sys.argv[1],'--out',sys.argv[2],'--model',sys.argv[3]];"
+        "\ntry:\n app()\nexcept SystemExit:\n pass\n"
+        "print('RESULT',resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,time.perf_counter()-t)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(out), str(model)],
+                          capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RESULT"))
+    _, rss, seconds = line.split()
+    return float(rss), 0.0 if float(seconds) == 0 else sum(1 for _ in source.open()) / float(seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "default")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--big-rows", type=int, default=1_000_000)
+    parser.add_argument("--loop-sample", type=int, default=2_000)
+    options = parser.parse_args()
+    from nlp import Predictor
+    from serve.tagging.job import TagJob
+
+    work = Path(tempfile.mkdtemp(prefix="tagging-"))
+    archive = work / "archive.csv"
+    build_archive(archive, options.rows)
+    predictor = Predictor.load(options.model)
+    texts = [row["text"] for row in csv.DictReader(archive.open(encoding="utf-8", newline=""))]
+    print(f"archive: {options.rows} rows; backend: {type(predictor.backend).__name__}")
+
+    started = time.perf_counter()
+    TagJob(archive, work / "tagged.csv").run(predictor)
+    end_to_end = options.rows / (time.perf_counter() - started)
+    bare = forward_rate(predictor, texts)
+    sample = texts[: options.loop_sample]
+    started = time.perf_counter()
+    for text in sample:
+        predictor.predict([text], batch_size=1)
+    loop = len(sample) / (time.perf_counter() - started)
+    print(f"end-to-end triage tag (local): {end_to_end:8.0f} msg/s")
+    print(f"bare forward (same texts):     {bare:8.0f} msg/s   ratio {end_to_end / bare:.2f} (target ≥ 0.80)")
+    print(f"per-message loop (batch 1):    {loop:8.0f} msg/s   ratio {end_to_end / loop:.1f}× (target ≥ 5×)")
+    print("ray engine: not implemented yet")
+
+    rss_small, _ = child_peak_rss(options.model, archive, work / "small.csv")
+    big = work / "big.csv"
+    build_archive(big, options.big_rows, seed=1)
+    rss_big, _ = child_peak_rss(options.model, big, work / "big.tagged.csv")
+    sizes = f"{rss_small:.0f} MiB at {options.rows} rows, {rss_big:.0f} MiB at {options.big_rows} rows"
+    print(f"peak RSS of triage tag: {sizes}")
+    print(f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
