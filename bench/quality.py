@@ -1,6 +1,6 @@
 """Quality of the default model, measured and printed (not a test).
 
-    .venv/bin/python bench/quality.py [--epochs N] [--skip-shared]
+    .venv/bin/python bench/quality.py [--epochs N] [--skip-shared | --shared-only] [--extra-epochs N]
 
 1. Trains the default model on data/tickets (repo data only), timing it; test-set figures.
 2. A TF-IDF + logistic-regression baseline (scikit-learn) on the same data and thresholds.
@@ -176,12 +176,22 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--extra-epochs", type=int, default=10, help="epochs of the run with SentiRuEval")
     parser.add_argument("--skip-shared", action="store_true")
+    parser.add_argument("--shared-only", action="store_true", help="only the SentiRuEval-2015 run")
     options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="quality-"))
+    if not options.shared_only:
+        tickets_figures(work, options.epochs)
+    if options.skip_shared or not (SHARED / "sentirueval2015" / "test.jsonl").exists():
+        console.print("../shared/datasets not found or skipped: SentiRuEval-2015 figures skipped")
+        return
+    sentirueval_figures(work, options.extra_epochs)
+
+
+def tickets_figures(work: Path, epochs: int) -> None:
     from nlp import Predictor
     from training.metrics import headline
 
-    work = Path(tempfile.mkdtemp(prefix="quality-"))
-    metrics, seconds = train_default(work / "default", options.epochs, [])
+    metrics, seconds = train_default(work / "default", epochs, [])
     console.print(f"default model trained in {seconds:.0f} s ({seconds / 60:.1f} min; target ≤ 10 min)")
     model_figures = headline(metrics["test"])
     base, _ = baseline_figures([], [])
@@ -205,10 +215,12 @@ def main() -> None:
         [[k, *v] for k, v in slices.items()],
     )
 
-    if options.skip_shared or not (SHARED / "sentirueval2015" / "test.jsonl").exists():
-        console.print("../shared/datasets not found: SentiRuEval-2015 figures skipped")
-        return
-    metrics, seconds = train_default(work / "sentirueval", options.extra_epochs, ["sentirueval2015"])
+
+def sentirueval_figures(work: Path, epochs: int) -> None:
+    from nlp import Predictor
+    from training.metrics import headline
+
+    metrics, seconds = train_default(work / "sentirueval", epochs, ["sentirueval2015"])
     console.print(f"model with SentiRuEval-2015 train as auxiliary data trained in {seconds:.0f} s")
     test = read_jsonl(SHARED / "sentirueval2015" / "test.jsonl")
     texts, truth = [r["text"] for r in test], [r["sentiment"] for r in test]
