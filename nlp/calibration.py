@@ -31,7 +31,7 @@ def label_decisions(config: TriageConfig, complaint: np.ndarray) -> np.ndarray:
 
 def urgency_decisions(config: TriageConfig, urgency: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(urgency index, retention flag): «high» exactly when its probability passes the flag threshold."""
-    high = config.urgencies.index("high")
+    high = config.flag_index
     flags = urgency[:, high] >= config.flag_threshold
     others = urgency.copy()
     others[:, high] = -1.0

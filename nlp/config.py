@@ -4,7 +4,7 @@ from typing import Any
 
 from transformers import AutoConfig, PretrainedConfig
 
-from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
+from nlp.labels import COMPLAINT_LABELS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
 
 FORMAT_VERSION = 1
 """Bumped whenever a saved model directory changes meaning; checked on load."""
@@ -49,6 +49,11 @@ class TriageConfig(PretrainedConfig):
         self.classifier_dropout = classifier_dropout
         self.format_version = format_version
         super().__init__(**kwargs)
+
+    @property
+    def flag_index(self) -> int:
+        """Position of the retention urgency («high») among the urgency classes."""
+        return self.urgencies.index(RETENTION_URGENCY)
 
     def encoder_config(self) -> PretrainedConfig:
         settings = dict(self.encoder)

@@ -46,8 +46,3 @@ DESCRIPTIONS: dict[str, str] = {
     "app_issue": "the site or app fails: checkout errors, login, crashes, history",
     "price_promo": "promo code or discount not applied, price changed, misleading promotion",
 }
-
-
-def is_retention_case(urgency: str) -> bool:
-    """Whether a message's urgency means a retention follow-up is needed."""
-    return urgency == RETENTION_URGENCY

@@ -85,7 +85,7 @@ class Predictor:
 
     def _record(self, probs: dict, row: int, chosen: np.ndarray, urgency: int, flag: bool) -> Prediction:
         config = self.config
-        high = config.urgencies.index("high")
+        high = config.flag_index
         return Prediction(
             labels=[name for name, on in zip(config.complaint_labels, chosen, strict=True) if on],
             scores=_rounded(config.complaint_labels, probs["complaint"][row]),

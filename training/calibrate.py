@@ -63,6 +63,6 @@ def calibrate(config: TriageConfig, logits: dict[str, np.ndarray], dev: Examples
     config.label_thresholds = {
         name: best_threshold(complaint[:, k], truth[:, k]) for k, name in enumerate(config.complaint_labels)
     }
-    high = config.urgencies.index("high")
+    high = config.flag_index
     urgency = softmax(logits["urgency"][has_urgency] / config.temperatures["urgency"])
     config.flag_threshold = best_threshold(urgency[:, high], dev.urgency[has_urgency] == high)

@@ -116,7 +116,7 @@ def evaluate_logits(config: TriageConfig, logits: dict[str, np.ndarray], example
         metrics["urgency"] = single_choice_metrics(
             config.urgencies, probs["urgency"], urgency, examples.urgency
         )
-        metrics["retention_flag"] = flag_metrics(flags, examples.urgency, config.urgencies.index("high"))
+        metrics["retention_flag"] = flag_metrics(flags, examples.urgency, config.flag_index)
     return metrics
 
 

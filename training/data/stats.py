@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nlp.labels import CHANNELS, COMPLAINT_LABELS, SENTIMENTS, URGENCIES
+from nlp.labels import CHANNELS, COMPLAINT_LABELS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
 from training.data.breadth import openings, phrases
 from training.data.records import TicketRecord
 from training.data.textshape import LENGTH_BUCKETS, length_bucket, surface_traits
@@ -40,7 +40,7 @@ def summary(records: Sequence[TicketRecord]) -> Counter:
             "no complaint": len(records) - len(complaints),
             "2+ labels (of complaint records)": multi,
             "hard cases": sum(bool(hard_case_traits(record)) for record in records),
-            "retention flag (urgency high)": sum(record.urgency == "high" for record in records),
+            "retention flag (urgency high)": sum(record.urgency == RETENTION_URGENCY for record in records),
         }
     )
 
