@@ -64,11 +64,13 @@ def forward_rate(predictor, texts: list[str], batch_size: int = 64) -> float:
 
 def child_peak_rss(model: Path, source: Path, out: Path) -> tuple[float, float]:
     """(peak RSS in MiB, messages/s) of `triage tag` in a fresh process."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent.
     code = (
-        "import resource,sys,time;from serve.cli import app;t=time.perf_counter();"
+        "import sys,time;from serve.cli import app;t=time.perf_counter();"
         "sys.argv=['triage','tag',sys.argv[1],'--out',sys.argv[2],'--model',sys.argv[3]];"
         "\ntry:\n app()\nexcept SystemExit:\n pass\n"
-        "print('RESULT',resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,time.perf_counter()-t)"
+        "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1];"
+        "print('RESULT',int(hwm)/1024,time.perf_counter()-t)"
     )
     done = subprocess.run([sys.executable, "-c", code, str(source), str(out), str(model)],
                           capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
