@@ -1,13 +1,13 @@
 """`triage predict`: classify one text, or a JSONL/CSV file line by line (never dropping one)."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 from rich.table import Table
 
 from nlp.prediction import Prediction
 from nlp.predictor import Predictor
+from serve.tagging.job import chunks
 from training.data.readers import RawRow, read_rows
 
 CHUNK = 512
@@ -18,22 +18,11 @@ def predict_file(predictor: Predictor, source: Path, target: Path, batch_size: i
     rows = errors = 0
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as out:
-        for chunk in _chunks(read_rows(source)):
+        for chunk in chunks(read_rows(source), CHUNK):
             for record in _predict_chunk(predictor, chunk, batch_size):
                 out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
                 rows, errors = rows + 1, errors + (record.error is not None)
     return rows, errors
-
-
-def _chunks(rows: Iterator[RawRow]) -> Iterator[list[RawRow]]:
-    chunk: list[RawRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _predict_chunk(predictor: Predictor, chunk: list[RawRow], batch_size: int) -> list[Prediction]:

@@ -49,7 +49,7 @@ class TagJob:
             on_rows(sum(Summary.load(self._summary(i)).rows for i in range(done)))
         rows = read_rows(self.source)
         for index, chunk in enumerate(
-            _chunks(islice(rows, done * self.chunk_rows, None), self.chunk_rows), done
+            chunks(islice(rows, done * self.chunk_rows, None), self.chunk_rows), done
         ):
             self._tag_chunk(predictor, index, chunk, fmt)
             if on_rows:
@@ -105,6 +105,6 @@ def _row_id(row: RawRow, columns: Columns) -> str:
     return str(row.line) if value is None or value == "" else str(value)
 
 
-def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+def chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
     while chunk := list(islice(rows, size)):
         yield chunk
