@@ -1,0 +1,1 @@
+"""Entities in a support message: order numbers, money, dates, phones, e-mails, cards."""
