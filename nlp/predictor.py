@@ -9,6 +9,7 @@ from nlp.backends import Backend, load_backend
 from nlp.calibration import label_decisions, probabilities, urgency_decisions
 from nlp.config import TriageConfig
 from nlp.encoding import Encoded, encode, pad
+from nlp.language import detect_language
 from nlp.prediction import Prediction
 
 EMPTY_TEXT = "empty text"
@@ -48,6 +49,7 @@ class Predictor:
         for row, index in enumerate(good):
             records[index] = self._record(probs, row, chosen[row], int(urgency[row]), bool(flags[row]))
             records[index].id, records[index].truncated = ids[index], encoded[row].truncated
+            records[index].language = detect_language(texts[index])
         return records  # type: ignore[return-value]
 
     def logits(self, texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
