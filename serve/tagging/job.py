@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from nlp.prediction import Prediction
 from nlp.predictor import Predictor
 from serve.tagging.parts import join_parts, output_format, write_part
 from serve.tagging.records import Columns, output_row, reject_record, rejection
@@ -40,21 +41,29 @@ class TagJob:
     def run(
         self, predictor: Predictor, resume: bool = False, on_rows: Callable[[int], None] | None = None
     ) -> Summary:
-        fmt = output_format(self.target, self.fmt)
-        done = self._committed() if resume else 0
-        if not resume:
-            shutil.rmtree(self.parts, ignore_errors=True)
-        self.parts.mkdir(parents=True, exist_ok=True)
-        if on_rows and done:
-            on_rows(sum(Summary.load(self._summary(i)).rows for i in range(done)))
-        rows = read_rows(self.source)
-        for index, chunk in enumerate(
-            chunks(islice(rows, done * self.chunk_rows, None), self.chunk_rows), done
-        ):
+        fmt = self.start(resume, on_rows)
+        for index, chunk in self.pending():
             self._tag_chunk(predictor, index, chunk, fmt)
             if on_rows:
                 on_rows(len(chunk))
-        return self._finish(fmt)
+        return self.finish(fmt)
+
+    def start(self, resume: bool, on_rows: Callable[[int], None] | None = None) -> str:
+        """The output format; keeps the committed parts when resuming (and reports their rows)."""
+        fmt = output_format(self.target, self.fmt)
+        if not resume:
+            shutil.rmtree(self.parts, ignore_errors=True)
+        self.parts.mkdir(parents=True, exist_ok=True)
+        done = self._committed()
+        if on_rows and done:
+            on_rows(sum(Summary.load(self._summary(i)).rows for i in range(done)))
+        return fmt
+
+    def pending(self) -> Iterator[tuple[int, list[RawRow]]]:
+        """The chunks not committed yet, with their index."""
+        done = self._committed()
+        rows = islice(read_rows(self.source), done * self.chunk_rows, None)
+        return enumerate(chunks(rows, self.chunk_rows), done)
 
     def _committed(self) -> int:
         count = 0
@@ -66,19 +75,28 @@ class TagJob:
         return self.parts / f"part-{index:06d}.summary.json"
 
     def _tag_chunk(self, predictor: Predictor, index: int, chunk: list[RawRow], fmt: str) -> None:
-        reasons = [rejection(row, self.columns) for row in chunk]
-        good = [row for row, reason in zip(chunk, reasons, strict=True) if reason is None]
-        texts = [row.fields[self.columns.text] for row in good]
-        ids = [_row_id(row, self.columns) for row in good]
+        good = self.split(index, chunk)
+        texts, ids = texts_and_ids(good, self.columns)
         predictions = predictor.predict(texts, batch_size=self.batch_size, ids=ids)
-        tagged = [output_row(row.fields, p) for row, p in zip(good, predictions, strict=True)]
-        if tagged:
-            write_part(self.parts / f"part-{index:06d}.rows.{fmt}", tagged, fmt)
+        self.commit(index, len(chunk), good, predictions, fmt)
+
+    def split(self, index: int, chunk: list[RawRow]) -> list[RawRow]:
+        """Writes the chunk's rejects part; returns the rows that can be classified."""
+        reasons = [rejection(row, self.columns) for row in chunk]
         bad = [reject_record(row, reason) for row, reason in zip(chunk, reasons, strict=True) if reason]
         (self.parts / f"part-{index:06d}.rejects.jsonl").write_text(
             "".join(r + "\n" for r in bad), encoding="utf-8"
         )
-        summary = Summary(rows=len(chunk), tagged=len(tagged), rejected=len(bad))
+        return [row for row, reason in zip(chunk, reasons, strict=True) if reason is None]
+
+    def commit(
+        self, index: int, rows: int, good: list[RawRow], predictions: list[Prediction], fmt: str
+    ) -> None:
+        """Writes the chunk's tagged part, then its summary, which marks the chunk as done."""
+        tagged = [output_row(row.fields, p) for row, p in zip(good, predictions, strict=True)]
+        if tagged:
+            write_part(self.parts / f"part-{index:06d}.rows.{fmt}", tagged, fmt)
+        summary = Summary(rows=rows, tagged=len(tagged), rejected=rows - len(tagged))
         for row, prediction in zip(good, predictions, strict=True):
             summary.labels.update(prediction.labels)
             summary.sentiment[prediction.sentiment] += 1
@@ -89,7 +107,8 @@ class TagJob:
         summary.save(temporary)
         temporary.replace(self._summary(index))
 
-    def _finish(self, fmt: str) -> Summary:
+    def finish(self, fmt: str) -> Summary:
+        """Joins the parts into OUTPUT and OUTPUT.rejects.jsonl, then removes them."""
         count = self._committed()
         join_parts(sorted(self.parts.glob(f"part-*.rows.{fmt}")), self.target, fmt)
         join_parts([self.parts / f"part-{i:06d}.rejects.jsonl" for i in range(count)], self.rejects, "jsonl")
@@ -98,6 +117,10 @@ class TagJob:
             total.add(Summary.load(self._summary(index)))
         shutil.rmtree(self.parts)
         return total
+
+
+def texts_and_ids(rows: list[RawRow], columns: Columns) -> tuple[list[str], list[str]]:
+    return [row.fields[columns.text] for row in rows], [_row_id(row, columns) for row in rows]
 
 
 def _row_id(row: RawRow, columns: Columns) -> str:
