@@ -80,7 +80,11 @@ def resolve_backend(name: str, model_dir: Path) -> str:
     return name
 
 
-def load_backend(name: str, model_dir: Path) -> Backend:
+def load_backend(name: str, model_dir: Path, threads: int = 0) -> Backend:
     if resolve_backend(name, model_dir) == "onnx":
-        return OnnxBackend.load(model_dir)
+        return OnnxBackend.load(model_dir, threads=threads)
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
     return TorchBackend.load(model_dir)

@@ -24,8 +24,11 @@ class Predictor:
         self.version = getattr(config, "model_version", "") or "unversioned"
 
     @classmethod
-    def load(cls, model_dir: str | Path, backend: str = "auto") -> "Predictor":
-        """Load a model directory; «auto» runs ONNX Runtime where an exported model exists."""
+    def load(cls, model_dir: str | Path, backend: str = "auto", threads: int = 0) -> "Predictor":
+        """Load a model directory; «auto» runs ONNX Runtime where an exported model exists.
+
+        `threads` > 0 caps the backend's intra-op threads (one per Ray actor); 0 uses every core.
+        """
         from transformers import AutoTokenizer
 
         import nlp.model  # noqa: F401  registers the classes with the Auto factories
@@ -33,7 +36,7 @@ class Predictor:
         model_dir = Path(model_dir)
         config = TriageConfig.from_pretrained(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        return cls(config, tokenizer, load_backend(backend, model_dir))
+        return cls(config, tokenizer, load_backend(backend, model_dir, threads))
 
     def predict(
         self, texts: Sequence[object], batch_size: int = 64, ids: Sequence[str | None] | None = None
