@@ -1,0 +1,36 @@
+"""Running a slow extractor only around the places a cheap pattern says it could match.
+
+natasha's yargy extractors take milliseconds per message; most messages mention no date or
+sum at all, and where they do the match sits next to a month name or a currency sign. A
+window of a few words around each trigger, snapped to whitespace, keeps the offsets exact.
+"""
+
+import re
+from collections.abc import Iterator
+
+
+def windows(text: str, trigger: re.Pattern, before: int, after: int) -> Iterator[tuple[int, int]]:
+    """Merged (start, end) spans from `before` characters ahead of each trigger match to `after`
+    characters past it, widened to whitespace."""
+    spans: list[list[int]] = []
+    for found in trigger.finditer(text):
+        start, end = _snap_left(text, found.start() - before), _snap_right(text, found.end() + after)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    for start, end in spans:
+        yield start, end
+
+
+def _snap_left(text: str, position: int) -> int:
+    if position <= 0:
+        return 0
+    return max(text.rfind(" ", 0, position), text.rfind("\n", 0, position)) + 1
+
+
+def _snap_right(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    ends = [found for found in (text.find(" ", position), text.find("\n", position)) if found >= 0]
+    return min(ends, default=len(text))
