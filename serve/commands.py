@@ -46,6 +46,10 @@ def tag(
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last chunk.")] = False,
     chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (the unit of resumption).")] = 2048,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
+    engine: Annotated[str, typer.Option(help="local (this process) or ray (Ray Data actors).")] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join (--engine ray); default: a local Ray.")
+    ] = None,
 ) -> None:
     """Tag every row of an archive; unclassifiable rows go to OUT.rejects.jsonl with a reason."""
     from nlp.predictor import Predictor
@@ -54,12 +58,19 @@ def tag(
     from serve.tagging.records import Columns
     from serve.tagging.report_console import print_summary
 
+    if engine not in ("local", "ray") or (ray_address and engine != "ray"):
+        raise typer.BadParameter("--engine is local or ray; --ray-address needs --engine ray")
     columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
     job = TagJob(source, out, columns, output_format, chunk_rows)
-    predictor = Predictor.load(model, backend=backend)
+    predictor = Predictor.load(model, backend=backend) if engine == "local" else None
     try:
         with RowProgress(console, count_rows(source)) as progress:
-            summary = job.run(predictor, resume=resume, on_rows=progress.advance)
+            if predictor is None:
+                from serve.tagging.ray_engine import run_on_ray
+
+                summary = run_on_ray(job, model, backend, ray_address, resume, on_rows=progress.advance)
+            else:
+                summary = job.run(predictor, resume=resume, on_rows=progress.advance)
     except (OSError, ValueError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
