@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from nlp.version import __version__
-from serve.commands import predict, queue, report, tag
+from serve.commands import predict, queue, report, serve, tag
 from training.cli import data_app, evaluate, export, train
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.command()(predict)
 app.command()(tag)
 app.command()(queue)
 app.command()(report)
+app.command()(serve)
 
 
 def _print_version(value: bool) -> None:

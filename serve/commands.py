@@ -131,3 +131,32 @@ def report(
             f"spike: {spike.day} {spike.label} {spike.count} messages (threshold {spike.threshold:g})"
         )
     console.print(f"report: {out}")
+
+
+def serve(
+    model: Annotated[
+        Path | None, typer.Option(help="Model directory [default: $TRIAGE_MODEL_DIR or models/default].")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes, each with its own model.")] = 1,
+) -> None:
+    """Run the classification service (other settings: TRIAGE_ environment variables, see README)."""
+    import os
+
+    import uvicorn
+
+    from serve.api.logging import UVICORN_LOG_CONFIG
+    from serve.api.main import create_app
+    from serve.api.settings import Settings
+
+    if model is not None:
+        os.environ["TRIAGE_MODEL_DIR"] = str(model)  # also read by the workers' app factory
+    settings = Settings()
+    if settings.model_dir is None or not (settings.model_dir / "config.json").exists():
+        raise typer.BadParameter(f"{settings.model_dir} is not a model directory (see `triage train`)")
+    options = {"host": host, "port": port, "access_log": False, "log_config": UVICORN_LOG_CONFIG}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        uvicorn.run("serve.api.main:app_from_env", factory=True, workers=workers, **options)

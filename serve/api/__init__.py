@@ -1,0 +1,1 @@
+"""The classification microservice: FastAPI app, micro-batching, metrics, limits, a web page."""

@@ -1,0 +1,53 @@
+"""The FastAPI app: `create_app(settings)`; the model is loaded in the lifespan, never at import."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from nlp.version import __version__
+from serve.api.batcher import MicroBatcher
+from serve.api.deps import require_api_key
+from serve.api.errors import add_error_handlers
+from serve.api.logging import AccessLog, configure_logging
+from serve.api.metrics import Metrics
+from serve.api.routes import classify, health, model, page
+from serve.api.settings import Settings
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings: Settings = app.state.settings
+    if settings.model_dir is not None:
+        from nlp.predictor import Predictor
+
+        app.state.predictor = Predictor.load(settings.model_dir, backend=settings.backend)
+    yield
+    await app.state.batcher.stop()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Support triage", version=__version__, lifespan=lifespan, max_body_size=settings.max_body_bytes
+    )
+    app.state.settings, app.state.predictor, app.state.metrics = settings, None, Metrics()
+    app.state.batcher = MicroBatcher(
+        settings.batch_max_size, settings.batch_max_wait_ms, app.state.metrics.batch_size.observe
+    )
+    add_error_handlers(app)
+    for router in (classify.router, model.router):
+        app.include_router(router, dependencies=[Depends(require_api_key)])
+    for router in (health.router, page.router):
+        app.include_router(router)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])  # fmt: skip
+    app.add_middleware(AccessLog, metrics=app.state.metrics)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (several workers): settings from TRIAGE_ variables."""
+    return create_app(Settings())

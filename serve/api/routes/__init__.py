@@ -1,0 +1,1 @@
+"""Routes split by concern: classification, health, model information, the web page."""

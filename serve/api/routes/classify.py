@@ -1,0 +1,69 @@
+"""POST /v1/classify and /v1/classify/batch: messages in, the one output record out."""
+
+from fastapi import APIRouter, HTTPException, Response, status
+
+from nlp.prediction import Prediction
+from serve.api.deps import BatcherDep, MetricsDep, PredictorDep, SettingsDep
+from serve.api.logging import log_messages
+from serve.api.schemas import BatchRequest, BatchResponse, Error, Message
+from serve.api.settings import Settings
+
+router = APIRouter(prefix="/v1/classify", tags=["classify"])
+
+ERRORS = {
+    401: {"model": Error, "description": "TRIAGE_API_KEY is set and the request does not carry it."},
+    413: {"model": Error, "description": "A text or the batch is over its documented limit."},
+    422: {"model": Error, "description": "Not JSON, a wrong type, an empty text or an unknown field."},
+}
+
+
+@router.post("", response_model=Prediction, responses=ERRORS)
+async def classify(
+    message: Message,
+    predictor: PredictorDep,
+    batcher: BatcherDep,
+    metrics: MetricsDep,
+    settings: SettingsDep,
+) -> Response:
+    """Classify one message: complaint labels, sentiment, urgency, retention flag, language."""
+    _check_length(message, settings, "text")
+    (record,) = await _classify([message], predictor, batcher, metrics, settings)
+    return Response(record.model_dump_json(), media_type="application/json")
+
+
+@router.post("/batch", response_model=BatchResponse, responses=ERRORS)
+async def classify_batch(
+    batch: BatchRequest,
+    predictor: PredictorDep,
+    batcher: BatcherDep,
+    metrics: MetricsDep,
+    settings: SettingsDep,
+) -> Response:
+    """Classify up to TRIAGE_MAX_BATCH_ITEMS messages; records come back in the same order."""
+    if len(batch.items) > settings.max_batch_items:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"{len(batch.items)} items; at most {settings.max_batch_items} per request",
+        )
+    for index, message in enumerate(batch.items):
+        _check_length(message, settings, f"items[{index}].text")
+    metrics.request_items.observe(len(batch.items))
+    records = await _classify(batch.items, predictor, batcher, metrics, settings)
+    return Response(BatchResponse(items=records).model_dump_json(), media_type="application/json")
+
+
+def _check_length(message: Message, settings: Settings, where: str) -> None:
+    if len(message.text) > settings.max_text_chars:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"{where} has {len(message.text)} characters; at most {settings.max_text_chars}",
+        )
+
+
+async def _classify(messages, predictor, batcher, metrics, settings) -> list[Prediction]:
+    texts = [message.text for message in messages]
+    records = await batcher.predict(predictor, texts, [message.id for message in messages])
+    metrics.observe_records(records)
+    if settings.log_text:
+        log_messages(texts, records)
+    return records

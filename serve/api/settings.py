@@ -1,0 +1,41 @@
+"""Service settings, read from the environment (prefix TRIAGE_) or given to `create_app`."""
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_", protected_namespaces=())
+
+    model_dir: Path | None = Field(
+        Path("models/default"), description="Model directory; None starts without one (tests inject it)."
+    )
+    backend: str = Field("auto", description="auto (ONNX when exported), torch or onnx.")
+    api_key: SecretStr | None = Field(None, description="When set, every /v1 route requires it.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS, comma-separated in the environment."
+    )
+    max_text_chars: int = Field(10_000, gt=0, description="Longer texts are refused with 413.")
+    max_batch_items: int = Field(256, gt=0, description="Larger batches are refused with 413.")
+    max_body_bytes: int = Field(8 * 2**20, gt=0, description="Larger request bodies are refused with 413.")
+    batch_max_size: int = Field(64, gt=0, description="Texts per forward pass at most (micro-batching).")
+    batch_max_wait_ms: float = Field(
+        3.0, ge=0, description="How long a forward pass waits for more requests under concurrent load."
+    )
+    log_text: bool = Field(False, description="Log message texts (PII masked); off by default.")
+    log_level: str = "INFO"
+
+    @field_validator("model_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value

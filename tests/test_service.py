@@ -1,0 +1,330 @@
+"""The classification service through TestClient, with the tiny model injected as a dependency."""
+
+import json
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nlp.labels import COMPLAINT_LABELS
+from serve.api.deps import get_predictor
+from serve.api.logging import JsonFormatter
+from serve.api.main import create_app
+from serve.api.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def predictor(tiny_model):
+    from nlp import Predictor
+
+    return Predictor.load(tiny_model)
+
+
+@pytest.fixture
+def serve(predictor):
+    """serve(**settings) -> a TestClient on an app whose predictor is the tiny model."""
+    clients = []
+
+    def start(**settings) -> TestClient:
+        app = create_app(Settings(model_dir=None, **settings))
+        app.dependency_overrides[get_predictor] = lambda: predictor
+        client = TestClient(app)
+        clients.append(client.__enter__())
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(serve):
+    return serve()
+
+
+def test_classify_returns_the_one_record(client):
+    response = client.post("/v1/classify", json={"id": "t-1", "text": "курьер опоздал !"})
+    assert response.status_code == 200
+    record = response.json()
+    assert record["id"] == "t-1" and record["model_version"] == "tiny-test" and record["error"] is None
+    assert set(record["scores"]) == set(COMPLAINT_LABELS)
+    assert record["labels"] == [name for name in COMPLAINT_LABELS if record["scores"][name] >= 0.5]
+    assert record["sentiment"] in record["sentiment_scores"] and 0 <= record["urgency_score"] <= 1
+    assert record["language"] == "ru" and record["truncated"] is False
+    assert isinstance(record["entities"], list) and isinstance(record["evidence"], dict)
+    assert response.headers["x-request-id"]
+
+
+def test_batch_keeps_order_and_matches_single_calls(client):
+    texts = ["заказ", "приложение вылетает , деньги не вернули ?", "zakaz ne prishel", "спасибо"]
+    items = [{"id": f"m{i}", "text": text} for i, text in enumerate(texts)]
+    response = client.post("/v1/classify/batch", json={"items": items})
+    assert response.status_code == 200
+    records = response.json()["items"]
+    assert [record["id"] for record in records] == ["m0", "m1", "m2", "m3"]
+    assert [record["language"] for record in records] == ["ru", "ru", "translit", "ru"]
+    for text, record in zip(texts, records, strict=True):
+        single = client.post("/v1/classify", json={"text": text}).json()
+        assert single["scores"] == pytest.approx(record["scores"], abs=1e-4)
+
+
+INVALID = [
+    ("empty text", {"text": ""}, ["body", "text"]),
+    ("blank text", {"text": " \n\t "}, ["body", "text"]),
+    ("text missing", {"id": "x"}, ["body", "text"]),
+    ("text null", {"text": None}, ["body", "text"]),
+    ("text a number", {"text": 42}, ["body", "text"]),
+    ("text a list", {"text": ["заказ"]}, ["body", "text"]),
+    ("id a number", {"text": "заказ", "id": 7}, ["body", "id"]),
+    ("unknown field", {"text": "заказ", "priority": 1}, ["body", "priority"]),
+    ("a list, not an object", ["заказ"], ["body"]),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "where"), INVALID, ids=[case for case, *_ in INVALID])
+def test_invalid_messages_are_422_with_a_clear_json_error(client, case, body, where):
+    response = client.post("/v1/classify", json=body)
+    assert response.status_code == 422, response.text
+    error = response.json()
+    assert error["error"] == "invalid request"
+    assert where in [detail["loc"] for detail in error["detail"]]
+    assert all(set(detail) == {"loc", "msg", "type"} for detail in error["detail"])  # input not echoed
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"not json", b'{"text": "\xd0\xb7', b"\xff\xfe\x00", b"[" * 50_000, b'{"text": "a",}'],
+    ids=["words", "cut short", "not utf-8", "nested too deep", "trailing comma"],
+)
+def test_bodies_that_are_not_json_are_422(client, raw):
+    response = client.post("/v1/classify", content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"] == "body is not valid JSON"
+
+
+@pytest.mark.parametrize("value", ["\ud800 заказ", "заказ \udfff", "\udfff", "\ud83d"])
+def test_lone_surrogates_never_reach_the_tokenizer(client, value):
+    for body in ({"text": value}, {"text": "заказ", "id": value}):
+        raw = json.dumps(body)  # valid JSON (ASCII escapes), yet not encodable text
+        response = client.post("/v1/classify", content=raw, headers={"Content-Type": "application/json"})
+        assert response.status_code in (200, 422), response.text
+
+
+def test_a_body_without_a_json_content_type_is_422(client):
+    headers = {"Content-Type": "text/plain"}
+    response = client.post("/v1/classify", content='{"text": "заказ"}', headers=headers)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"items": []}, ["body", "items"]),
+        ({"items": "заказ"}, ["body", "items"]),
+        ({"items": [{"text": "заказ"}, {"text": ""}]}, ["body", "items", 1, "text"]),
+        ({"items": [{"text": "заказ"}, "заказ"]}, ["body", "items", 1]),
+        ({"texts": ["заказ"]}, ["body", "items"]),
+    ],
+)
+def test_invalid_batches_are_422_and_point_at_the_item(client, body, where):
+    response = client.post("/v1/classify/batch", json=body)
+    assert response.status_code == 422
+    assert where in [detail["loc"] for detail in response.json()["detail"]]
+
+
+def test_limits_are_413(serve):
+    client = serve(max_text_chars=20, max_batch_items=3, max_body_bytes=2_000)
+    assert client.post("/v1/classify", json={"text": "з" * 20}).status_code == 200
+    too_long = client.post("/v1/classify", json={"text": "з" * 21})
+    assert too_long.status_code == 413 and "at most 20" in too_long.json()["error"]
+    items = [{"text": "заказ"}] * 4
+    assert client.post("/v1/classify/batch", json={"items": items[:3]}).status_code == 200
+    assert client.post("/v1/classify/batch", json={"items": items}).status_code == 413
+    long_item = client.post("/v1/classify/batch", json={"items": [{"text": "заказ"}, {"text": "з" * 21}]})
+    assert long_item.status_code == 413 and "items[1].text" in long_item.json()["error"]
+    huge = client.post("/v1/classify", json={"text": "з" * 5_000})
+    assert huge.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\x00\x01", "😡" * 50, "<script>alert(1)</script>", "ЗАКАЗ!!!" * 200, "١٢٣ قبول", "\u200b."],
+    ids=["control characters", "emoji", "markup", "long caps", "arabic", "zero width"],
+)
+def test_odd_texts_are_classified_not_crashed(client, text):
+    response = client.post("/v1/classify", json={"text": text})
+    assert response.status_code == 200
+    assert response.json()["language"] in ("ru", "translit", "other")
+
+
+def test_non_russian_texts_carry_their_language_flag(client):
+    texts = ["Where is my order?", "kurier opozdal", "курьер опоздал"]
+    items = [{"text": text} for text in texts]
+    records = client.post("/v1/classify/batch", json={"items": items}).json()["items"]
+    assert [record["language"] for record in records] == ["other", "translit", "ru"]
+
+
+def test_api_key_guards_every_v1_route_and_only_those(serve):
+    client = serve(api_key="s3cret")
+    body = {"text": "заказ"}
+    refused = client.post("/v1/classify", json=body)
+    assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+    assert refused.json() == {"error": "a valid API key is required"}
+    for headers, expected in [
+        ({"X-API-Key": "wrong"}, 401),
+        ({"Authorization": "Bearer wrong"}, 401),
+        ({"Authorization": "Basic s3cret"}, 401),
+        ({"X-API-Key": "s3cret"}, 200),
+        ({"Authorization": "Bearer s3cret"}, 200),
+    ]:
+        assert client.post("/v1/classify", json=body, headers=headers).status_code == expected, headers
+    assert client.post("/v1/classify/batch", json={"items": [body]}).status_code == 401
+    assert client.get("/v1/model").status_code == 401
+    assert client.get("/v1/model", headers={"X-API-Key": "s3cret"}).status_code == 200
+    for open_path in ("/healthz", "/readyz", "/metrics", "/"):
+        assert client.get(open_path).status_code == 200, open_path
+
+
+def test_without_a_key_v1_is_open(client):
+    assert client.post("/v1/classify", json={"text": "заказ"}).status_code == 200
+    assert client.get("/v1/model").status_code == 200
+
+
+def test_health_and_readiness():
+    with TestClient(create_app(Settings(model_dir=None))) as client:  # no model: alive, not ready
+        assert client.get("/healthz").json()["status"] == "alive"
+        not_ready = client.get("/readyz")
+        assert not_ready.status_code == 503 and not_ready.json() == {"error": "the model is not loaded"}
+        assert client.post("/v1/classify", json={"text": "заказ"}).status_code == 503
+
+
+def test_the_model_is_loaded_in_the_lifespan_not_before(tiny_model):
+    app = create_app(Settings(model_dir=tiny_model, backend="torch"))
+    assert app.state.predictor is None
+    with TestClient(app) as client:
+        assert client.get("/readyz").json() == {"status": "ready", "model_version": "tiny-test"}
+        assert client.post("/v1/classify", json={"text": "заказ"}).status_code == 200
+
+
+def test_model_information(client, predictor):
+    info = client.get("/v1/model").json()
+    assert info["model_version"] == "tiny-test" and info["labels"] == list(COMPLAINT_LABELS)
+    assert info["thresholds"] == predictor.config.label_thresholds
+    assert info["flag_threshold"] == predictor.config.flag_threshold and info["metrics"] == {}
+
+
+def test_metrics_count_requests_labels_flags_and_batches(client):
+    texts = ["заказ", "курьер опоздал !", "приложение вылетает", "спасибо", "деньги не вернули ?"]
+    records = [client.post("/v1/classify", json={"text": text}).json() for text in texts]
+    client.post("/v1/classify", json={"text": ""})
+    batch = {"items": [{"text": text} for text in texts[:2]]}
+    records += client.post("/v1/classify/batch", json=batch).json()["items"]
+    exposed = client.get("/metrics")
+    assert exposed.status_code == 200 and exposed.headers["content-type"].startswith("text/plain")
+    values = _samples(exposed.text)
+    series = '{method="POST",route="/v1/classify",status="%d"}'
+    assert values["triage_requests_total" + series % 200] == 5
+    assert values["triage_requests_total" + series % 422] == 1
+    assert values["triage_request_duration_seconds_count" + series % 200] == 5
+    for label in COMPLAINT_LABELS:
+        predicted = sum(label in record["labels"] for record in records)
+        assert values.get(f'triage_predictions_total{{label="{label}"}}', 0) == predicted
+    assert values["triage_flagged_messages_total"] == sum(record["retention_flag"] for record in records)
+    assert values["triage_messages_total"] == 7 and values["triage_batch_size_sum"] == 7
+    assert values["triage_batch_request_items_sum"] == 2
+
+
+def test_every_app_has_its_own_metrics(serve):
+    first, second = serve(), serve()
+    first.post("/v1/classify", json={"text": "заказ"})
+    assert "triage_messages_total 1.0" in first.get("/metrics").text
+    assert "triage_messages_total 0.0" in second.get("/metrics").text
+
+
+@pytest.fixture
+def log_lines():
+    """JSON lines the service's loggers write (they do not propagate to pytest's caplog)."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("triage")
+    logger.addHandler(handler)
+    yield lines
+    logger.removeHandler(handler)
+
+
+SECRET = "Курьер нахамил, перезвоните +7 (916) 123-45-67 или ivan.petrov@mail.ru, карта 4276 3800 1234 5678"
+
+
+def test_access_log_is_json_and_never_holds_the_text(client, log_lines):
+    client.post("/v1/classify", json={"text": SECRET, "id": "m-1"})
+    client.post("/v1/classify", json={"text": "", "id": "m-2"})
+    access = [json.loads(line) for line in log_lines if '"triage.access"' in line]
+    assert [(a["route"], a["status"]) for a in access] == [("/v1/classify", 200), ("/v1/classify", 422)]
+    assert all(a["method"] == "POST" and a["duration_ms"] >= 0 and a["request_id"] for a in access)
+    assert not any("Курьер" in line or "916" in line or "mail.ru" in line for line in log_lines)
+
+
+def test_texts_logged_on_request_are_masked(serve, log_lines):
+    client = serve(log_text=True)
+    client.post("/v1/classify", json={"text": SECRET, "id": "m-1"})
+    (message,) = [json.loads(line) for line in log_lines if '"triage.messages"' in line]
+    assert message["id"] == "m-1" and message["text"].startswith("Курьер нахамил")
+    assert "[PHONE]" in message["text"] and "[EMAIL]" in message["text"] and "[CARD]" in message["text"]
+    assert not any(secret in message["text"] for secret in ("123-45-67", "ivan.petrov", "1234 5678"))
+
+
+def test_cors_origins_are_configurable(serve):
+    client = serve(cors_origins=["https://desk.example"])
+    preflight = {"Origin": "https://desk.example", "Access-Control-Request-Method": "POST"}
+    allowed = client.options("/v1/classify", headers=preflight)
+    assert allowed.headers["access-control-allow-origin"] == "https://desk.example"
+    other = client.options("/v1/classify", headers={**preflight, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_settings_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRIAGE_MODEL_DIR", str(tmp_path))
+    monkeypatch.setenv("TRIAGE_API_KEY", "sesame-42")
+    monkeypatch.setenv("TRIAGE_CORS_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("TRIAGE_MAX_TEXT_CHARS", "500")
+    settings = Settings()
+    assert settings.model_dir == tmp_path and settings.api_key.get_secret_value() == "sesame-42"
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.max_text_chars == 500 and settings.max_batch_items == 256
+    assert "sesame" not in repr(settings)
+
+
+def test_the_page_is_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'id="text"' in page.text and "/v1/classify" in page.text and "<script src" not in page.text
+
+
+def test_openapi_documents_the_routes(client):
+    schema = client.get("/openapi.json").json()
+    assert {"/v1/classify", "/v1/classify/batch", "/v1/model", "/healthz", "/readyz", "/metrics"} <= set(
+        schema["paths"]
+    )
+    assert {"413", "422", "401"} <= set(schema["paths"]["/v1/classify"]["post"]["responses"])
+    assert client.get("/docs").status_code == 200
+
+
+def test_serve_command_refuses_a_missing_model(tmp_path):
+    from typer.testing import CliRunner
+
+    from serve.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--model", str(tmp_path / "none")], env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and "not a model directory" in result.output
+
+
+def _samples(text: str) -> dict[str, float]:
+    """Prometheus exposition lines as {series: value}."""
+    pairs = (line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return {series: float(value) for series, value in pairs}
