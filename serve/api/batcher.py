@@ -38,15 +38,18 @@ class MicroBatcher:
 
     async def predict(self, predictor, texts: Sequence[str], ids: Sequence[str | None]) -> list[Prediction]:
         """Records for `texts`, computed in a forward pass shared with concurrent callers."""
-        if self._worker is None or self._worker.done():
+        loop = asyncio.get_running_loop()
+        if self._worker is None or self._worker.done() or self._worker.get_loop() is not loop:
             self._start()
-        future = asyncio.get_running_loop().create_future()
+        future = loop.create_future()
         self._queue.put_nowait(_Job(predictor, list(texts), list(ids), future))
         return await future
 
     def _start(self) -> None:
         """A fresh queue, thread and worker on the running loop (an app may be started again)."""
         self._queue, self._held, self._concurrent = asyncio.Queue(), None, False
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="forward")
         self._worker = asyncio.create_task(self._run(), name="micro-batcher")
 
@@ -55,7 +58,7 @@ class MicroBatcher:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
             self._executor.shutdown(wait=False, cancel_futures=True)
-        self._worker = None
+        self._worker, self._executor = None, None
         waiting = [self._held] if self._held else []
         while not self._queue.empty():
             waiting.append(self._queue.get_nowait())
