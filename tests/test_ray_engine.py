@@ -130,3 +130,17 @@ def test_ray_address_needs_the_ray_engine(tiny_model, tmp_path):
     command = ["tag", str(source), "--out", str(tmp_path / "o.csv"), "--model", str(tiny_model)]
     result = CliRunner().invoke(app, [*command, "--ray-address", "auto"])
     assert result.exit_code == 2 and "--ray-address needs --engine ray" in result.output
+
+
+@pytest.mark.parametrize(
+    ("model", "backend", "message"),
+    [(None, "auto", "not a model directory"), ("tiny", "onnx", "no ONNX model")],
+)
+def test_a_model_that_cannot_load_fails_before_ray_starts(tiny_model, tmp_path, model, backend, message):
+    import ray
+
+    source = write_archive(tmp_path / "in.jsonl")
+    model_dir = tiny_model if model else tmp_path / "missing"
+    with pytest.raises(FileNotFoundError, match=message):
+        ray_engine.run_on_ray(TagJob(source, tmp_path / "o.csv"), model_dir, backend=backend)
+    assert not ray.is_initialized()

@@ -29,6 +29,7 @@ import ray
 from ray.data import ActorPoolStrategy, Datasource, ReadTask
 from ray.data.block import BlockMetadata
 
+from nlp.backends import ONNX_FILES, resolve_backend
 from serve.tagging.job import TagJob, texts_and_ids
 from serve.tagging.summary import Summary
 from training.data.readers import RawRow
@@ -56,11 +57,13 @@ def run_on_ray(
     actors: int | None = None,
 ) -> Summary:
     """Tag `job.source` into `job.target` on a local Ray, or on the cluster at `address`."""
+    model_dir = Path(model_dir).resolve()
+    check_model(model_dir, backend)
     fmt = job.start(resume, on_rows)
     shards = write_shards(job)
     if any(shard.good for shard in shards):
         with ray_session(address):
-            dataset = _dataset(shards, Path(model_dir).resolve(), backend, job.batch_size, actors)
+            dataset = _dataset(shards, model_dir, backend, job.batch_size, actors)
             with closing(tagged_rows(dataset)) as results:
                 _commit_all(job, shards, results, fmt, on_rows)
     else:
@@ -81,6 +84,15 @@ def _commit_all(
             on_rows(shard.rows)
     if next(results, None) is not None:
         raise RuntimeError("Ray returned more rows than the shards hold")
+
+
+def check_model(model_dir: Path, backend: str) -> None:
+    """Fail on the driver with a clear error, not in the constructor of every actor."""
+    if not (model_dir / "config.json").is_file():
+        raise FileNotFoundError(f"{model_dir}: not a model directory (no config.json)")
+    exported = any((model_dir / name).is_file() for name in ONNX_FILES.values())
+    if resolve_backend(backend, model_dir) == "onnx" and not exported:
+        raise FileNotFoundError(f"{model_dir}: no ONNX model; run `triage export --model {model_dir}` first")
 
 
 def write_shards(job: TagJob) -> list[Shard]:
@@ -132,7 +144,9 @@ class Tagger:
         predictions, start = [], 0
         for _, rows in groupby(batch.column("chunk").to_pylist()):
             end = start + sum(1 for _ in rows)
-            predictions += self.predictor.predict(texts[start:end], self.batch_size, ids[start:end])
+            predictions += self.predictor.predict(
+                texts[start:end], batch_size=self.batch_size, ids=ids[start:end]
+            )
             start = end
         pickles = pa.array([pickle.dumps(prediction) for prediction in predictions], pa.binary())
         return batch.drop_columns(["id", "text"]).append_column("prediction", pickles)
