@@ -1,0 +1,189 @@
+"""Latency, throughput and memory of the classification service, measured and printed (not a test).
+
+    .venv/bin/python bench/service.py --model models/default [--seconds 60] [--clients 32]
+
+Starts `triage serve` in a subprocess and waits for /readyz, warms it up, then for `--seconds`
+each: one client sending corpus texts one after another, and `--clients` concurrent clients
+(httpx, keep-alive connections). Prints p50/p95/p99 latency, messages/s, errors, the server's
+RSS (VmRSS) after start-up, after warm-up and after the load, and the mean micro-batch size.
+Server settings come from TRIAGE_ variables in the environment, as for `triage serve`.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus_texts() -> list[str]:
+    with (ROOT / "data" / "tickets" / "test.jsonl").open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(model: Path, port: int) -> subprocess.Popen:
+    triage = Path(sys.executable).with_name("triage")
+    command = (
+        [str(triage)] if triage.exists() else [sys.executable, "-c", "from serve.cli import main; main()"]
+    )
+    command += ["serve", "--model", str(model), "--port", str(port)]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_ready(base: str, server: subprocess.Popen, timeout: float = 180) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with code {server.returncode}")
+        try:
+            if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server was not ready in time")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def one_client(base: str, texts: list[str], seconds: float) -> tuple[list[float], int, float]:
+    """(latencies in ms, errors, elapsed seconds) of one client sending one message at a time."""
+    latencies, errors, k = [], 0, 0
+    with httpx.Client(base_url=base, timeout=10) as client:
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            sent = time.perf_counter()
+            try:
+                ok = client.post("/v1/classify", json={"text": texts[k % len(texts)]}).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - sent) * 1000)
+            errors += not ok
+            k += 1
+        return latencies, errors, time.perf_counter() - started
+
+
+async def many_clients(
+    base: str, texts: list[str], seconds: float, clients: int
+) -> tuple[list[float], int, float]:
+    """The same with `clients` concurrent clients, each on its own keep-alive connection."""
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+        started = time.perf_counter()
+
+        async def worker(offset: int) -> None:
+            nonlocal errors
+            k = offset
+            while time.perf_counter() - started < seconds:
+                sent = time.perf_counter()
+                try:
+                    response = await client.post("/v1/classify", json={"text": texts[k % len(texts)]})
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append((time.perf_counter() - sent) * 1000)
+                errors += not ok
+                k += clients
+
+        await asyncio.gather(*(worker(offset) for offset in range(clients)))
+        return latencies, errors, time.perf_counter() - started
+
+
+def batch_sizes(base: str) -> tuple[float, float]:
+    """(forward passes, texts) so far, from the server's Prometheus metrics."""
+    text = httpx.get(base + "/metrics").text
+    values = dict(line.rsplit(" ", 1) for line in text.splitlines() if line.startswith("triage_batch_size_"))
+    return float(values.get("triage_batch_size_count", 0)), float(values.get("triage_batch_size_sum", 0))
+
+
+def report(name: str, latencies: list[float], errors: int, elapsed: float) -> dict[str, float]:
+    p50, p95, p99 = np.percentile(latencies, [50, 95, 99])
+    rate = len(latencies) / elapsed
+    print(
+        f"{name:<12} {len(latencies):7d} requests  {rate:7.0f} msg/s  p50 {p50:6.2f} ms  "
+        f"p95 {p95:6.2f} ms  p99 {p99:6.2f} ms  errors {errors}"
+    )
+    return {"p50": p50, "p99": p99, "rate": rate, "errors": errors}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "default")
+    parser.add_argument("--seconds", type=float, default=60.0, help="Length of each load phase.")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument(
+        "--warmup", type=float, default=5.0, help="Seconds of concurrent load before measuring."
+    )
+    options = parser.parse_args()
+    texts = corpus_texts()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(options.model, port)
+    try:
+        ready = wait_ready(base, server)
+        rss_start = rss_mib(server.pid)
+        print(f"server ready in {ready:.1f} s; {len(texts)} corpus texts; RSS {rss_start:.0f} MiB")
+        asyncio.run(many_clients(base, texts, options.warmup, options.clients))
+        one_client(base, texts, min(options.warmup, 2.0))
+        rss_warm = rss_mib(server.pid)
+        one = report("1 client", *one_client(base, texts, options.seconds))
+        before = batch_sizes(base)
+        many = report(
+            f"{options.clients} clients",
+            *asyncio.run(many_clients(base, texts, options.seconds, options.clients)),
+        )
+        after = batch_sizes(base)
+        rss_end = rss_mib(server.pid)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    passes, sent = after[0] - before[0], after[1] - before[1]
+    print(
+        f"micro-batches under {options.clients} clients: {sent / max(passes, 1):.1f} texts per forward pass"
+    )
+    growth = 100 * (rss_end - rss_warm) / rss_warm
+    print(f"RSS: {rss_start:.0f} MiB ready, {rss_warm:.0f} MiB after warm-up, {rss_end:.0f} MiB after load "
+          f"({growth:+.1f} % since warm-up)")  # fmt: skip
+    n, errors = options.clients, one["errors"] + many["errors"]
+    checks = [
+        ("1 client p50 ≤ 5 ms", f"{one['p50']:.2f} ms", one["p50"] <= 5),
+        ("1 client p99 ≤ 20 ms", f"{one['p99']:.2f} ms", one["p99"] <= 20),
+        (f"{n} clients ≥ 600 msg/s", f"{many['rate']:.0f} msg/s", many["rate"] >= 600),
+        (f"{n} clients p99 ≤ 150 ms", f"{many['p99']:.1f} ms", many["p99"] <= 150),
+        ("0 errors", str(errors), errors == 0),
+        ("RSS growth < 5 % after warm-up", f"{growth:+.1f} %", growth < 5),
+    ]
+    print("targets:")
+    for target, value, ok in checks:
+        print(f"  {target:<32} {value:>12}  {'met' if ok else 'MISSED'}")
+    print(f"(cores: {os.cpu_count()}; the clients run on the same machine as the server)")
+
+
+if __name__ == "__main__":
+    main()
