@@ -1,6 +1,7 @@
 """The one inference core every driver calls: texts in, `Prediction` records out."""
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,8 @@ from nlp.backends import Backend, load_backend
 from nlp.calibration import label_decisions, probabilities, urgency_decisions
 from nlp.config import TriageConfig
 from nlp.encoding import Encoded, encode, pad
+from nlp.entities import extract_entities
+from nlp.evidence import URGENCY, explain
 from nlp.language import detect_language
 from nlp.prediction import Prediction
 
@@ -39,9 +42,21 @@ class Predictor:
         return cls(config, tokenizer, load_backend(backend, model_dir, threads))
 
     def predict(
-        self, texts: Sequence[object], batch_size: int = 64, ids: Sequence[str | None] | None = None
+        self,
+        texts: Sequence[object],
+        batch_size: int = 64,
+        ids: Sequence[str | None] | None = None,
+        evidence: bool = False,
+        entities: bool = True,
+        now: date | Sequence[date | None] | None = None,
     ) -> list[Prediction]:
-        """One record per input, in input order; bad inputs get a record with `error` set."""
+        """One record per input, in input order; bad inputs get a record with `error` set.
+
+        `entities`: order numbers, sums, dates, phones, e-mails, cards (cheap). `evidence`: the
+        phrases behind each label and a high urgency (about 30–100 extra forward rows per text,
+        see `nlp.evidence`). `now`: the day relative dates count from, one for all texts or one
+        per text (None: today).
+        """
         ids = list(ids) if ids is not None else [None] * len(texts)
         records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
         good = [index for index, record in enumerate(records) if record is None]
@@ -53,7 +68,35 @@ class Predictor:
             records[index] = self._record(probs, row, chosen[row], int(urgency[row]), bool(flags[row]))
             records[index].id, records[index].truncated = ids[index], encoded[row].truncated
             records[index].language = detect_language(texts[index])
+        if entities:
+            days = list(now) if isinstance(now, Sequence) else [now] * len(texts)
+            for index in good:
+                records[index].entities = extract_entities(texts[index], days[index])
+        if evidence:
+            self._explain([records[index] for index in good], [texts[index] for index in good], batch_size)
         return records  # type: ignore[return-value]
+
+    def target_scores(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Calibrated score of every target (`target_names`) per text: label probabilities, p(high)."""
+        probs = probabilities(self.config, self.logits(texts, batch_size))
+        return np.column_stack([probs["complaint"], probs["urgency"][:, self.config.flag_index]])
+
+    @property
+    def target_names(self) -> list[str]:
+        return [*self.config.complaint_labels, URGENCY]
+
+    def _explain(self, records: list[Prediction], texts: list[str], batch_size: int) -> None:
+        """Evidence for each predicted label and for a high urgency, in one batched search."""
+        targets = [[*r.labels, *([URGENCY] if r.retention_flag else [])] for r in records]
+        todo = [row for row, names in enumerate(targets) if names]
+        found = explain(
+            [texts[row] for row in todo],
+            [targets[row] for row in todo],
+            self.target_names,
+            lambda variants: self.target_scores(variants, batch_size),
+        )
+        for row, evidence in zip(todo, found, strict=True):
+            records[row].evidence = evidence
 
     def logits(self, texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
         """Raw logits of every head, in input order (for calibration and evaluation)."""

@@ -1,0 +1,112 @@
+"""Evidence from occlusion: phrase candidates, the selection rule, and a tiny model trained here
+on a planted keyword, whose evidence must be that keyword."""
+
+import numpy as np
+import pytest
+import torch
+
+from nlp.evidence import Phrase, select, units
+from tests.conftest import TINY_WORDS, tiny_model_dir
+
+FILLER = ["заказ", "курьер", "опоздал", "приложение", "спасибо", "деньги"]
+APP, REFUND = "вылетает", "вернули"
+
+
+def test_units_are_words_with_clause_numbers_and_offsets():
+    text = "Заказ не пришёл, курьер — хам! Верните деньги"
+    found = units(text)
+    assert [text[u.start : u.end] for u in found] == [
+        "Заказ", "не", "пришёл", "курьер", "хам", "Верните", "деньги",
+    ]  # fmt: skip
+    assert [u.clause for u in found] == [0, 0, 0, 1, 2, 3, 3]
+
+
+def test_long_texts_are_cut_into_runs_within_clauses():
+    text = " ".join(f"слово{i}" for i in range(10)) + ". " + " ".join(f"ещё{i}" for i in range(5))
+    found = units(text, limit=8)
+    assert len(found) <= 9 and all(u.words <= 2 for u in found)
+    assert all(text[u.start : u.end].count(".") == 0 for u in found)
+    assert sum(u.words for u in found) == 15
+
+
+def test_selection_prefers_the_shortest_phrase_near_the_best_drop():
+    phrases = [
+        Phrase(0, 20, 3, 0.60),  # the strongest, but long
+        Phrase(0, 6, 1, 0.55),  # one word inside it, nearly as strong: chosen instead
+        Phrase(30, 40, 1, 0.35),  # a second piece of evidence elsewhere
+        Phrase(50, 60, 1, 0.10),  # too weak next to the first
+    ]
+    assert [(p.start, p.end) for p in select(phrases)] == [(0, 6), (30, 40)]
+
+
+def test_no_evidence_when_nothing_moves_the_score():
+    assert select([Phrase(0, 5, 1, 0.001), Phrase(6, 9, 1, -0.2)]) == []
+
+
+def planted_records(rng: np.random.Generator, count: int) -> list[dict]:
+    """A label is on exactly when its keyword is in the text; urgency is high with REFUND.
+    Every text has five words, so that length says nothing about the labels."""
+    rows = []
+    for _ in range(count):
+        words = list(rng.choice(FILLER, size=5))
+        app, refund = rng.random() < 0.5, rng.random() < 0.5
+        places = rng.permutation(5)
+        if app:
+            words[places[0]] = APP
+        if refund:
+            words[places[1]] = REFUND
+        labels = [name for name, on in (("app_issue", app), ("refund_issue", refund)) if on]
+        rows.append({"text": " ".join(words), "labels": labels, "sentiment": "negative",
+                     "urgency": "high" if refund else "low"})  # fmt: skip
+    return rows
+
+
+@pytest.fixture(scope="module")
+def planted_predictor(tmp_path_factory):
+    from nlp.backends import TorchBackend
+    from nlp.encoding import encode
+    from nlp.predictor import Predictor
+    from training.examples import from_rows
+    from training.loop import tensors
+
+    assert APP in TINY_WORDS and REFUND in TINY_WORDS
+    predictor = Predictor.load(tiny_model_dir(tmp_path_factory.mktemp("planted")), backend="torch")
+    model, tokenizer = predictor.backend.model, predictor.tokenizer
+    examples = from_rows(planted_records(np.random.default_rng(0), 256))
+    encoded = encode(tokenizer, examples.texts, model.config.max_tokens)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model: one thread is 20× faster on a busy machine
+    try:
+        torch.manual_seed(0)
+        model.train()
+        for step in range(200):
+            batch = np.arange(step * 32, step * 32 + 32) % len(examples)
+            model(**tensors(encoded, examples, batch, tokenizer.pad_token_id)).loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    finally:
+        torch.set_num_threads(threads)
+    return Predictor(model.config, tokenizer, TorchBackend(model))
+
+
+def test_evidence_of_a_trained_model_is_the_planted_keyword(planted_predictor):
+    text = "курьер вылетает спасибо вернули деньги"
+    (record,) = planted_predictor.predict([text], evidence=True)
+    assert set(record.labels) == {"app_issue", "refund_issue"} and record.urgency == "high"
+    assert set(record.evidence) == {"app_issue", "refund_issue", "urgency"}
+    for target, keyword in (("app_issue", APP), ("refund_issue", REFUND), ("urgency", REFUND)):
+        best = record.evidence[target][0]
+        assert best.text == keyword and text[best.start : best.end] == keyword
+        assert best.weight > 0.2
+
+
+def test_evidence_is_opt_in_and_only_for_predicted_targets(planted_predictor):
+    texts = ["заказ вылетает спасибо опоздал курьер", "курьер деньги спасибо заказ опоздал"]
+    plain = planted_predictor.predict(texts)
+    assert all(record.evidence == {} for record in plain)
+    explained = planted_predictor.predict(texts, evidence=True)
+    assert set(explained[0].evidence) == {"app_issue"}
+    assert explained[1].labels == [] and explained[1].evidence == {}
+    for before, after in zip(plain, explained, strict=True):
+        assert before.scores == after.scores
