@@ -8,6 +8,7 @@ readers never drop one.
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 UNDECODABLE = "undecodable bytes (not valid UTF-8)"
 FORMATS = ("jsonl", "csv", "tsv", "parquet")
 KEEP_EMPTY = ("text", "labels")  # an empty CSV cell elsewhere means «field absent»
+SURROGATE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of undecodable bytes
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def _csv_row(number: int, row: dict[str | None, Any]) -> RawRow:
 
 
 def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in value)
+    return SURROGATE.search(value) is not None
 
 
 def split_labels(cell: str) -> list[str]:
