@@ -16,10 +16,12 @@ class FakePredictor:
     def __init__(self, seconds: float = 0.02, fail: bool = False) -> None:
         self.seconds, self.fail = seconds, fail
         self.passes: list[list[str]] = []
+        self.evidence: list[bool] = []
         self.threads: set[str] = set()
 
-    def predict(self, texts, batch_size=64, ids=None):
+    def predict(self, texts, batch_size=64, ids=None, evidence=False):
         self.passes.append(list(texts))
+        self.evidence.append(evidence)
         self.threads.add(threading.current_thread().name)
         time.sleep(self.seconds)
         if self.fail:
@@ -103,6 +105,22 @@ def test_a_failing_pass_fails_its_requests_and_the_batcher_goes_on():
         return records
 
     assert [r.id for r in run(both())] == ["x"]
+
+
+def test_requests_for_evidence_get_passes_of_their_own():
+    predictor, batcher = FakePredictor(seconds=0.01), MicroBatcher(max_size=64, max_wait_ms=5)
+
+    async def mixed():
+        calls = [batcher.predict(predictor, [f"t{k}"], [None], evidence=k % 2 == 0) for k in range(10)]
+        try:
+            return await asyncio.gather(*calls)
+        finally:
+            await batcher.stop()
+
+    run(mixed())
+    for texts, evidence in zip(predictor.passes, predictor.evidence, strict=True):
+        assert all((int(text[1:]) % 2 == 0) == evidence for text in texts)
+    assert sum(len(texts) for texts in predictor.passes) == 10 and len(predictor.passes) < 10
 
 
 def test_a_batcher_can_be_started_again_on_a_new_loop():

@@ -28,8 +28,8 @@ class WithFindings:
     def __init__(self, predictor) -> None:
         self.predictor, self.config, self.version = predictor, predictor.config, predictor.version
 
-    def predict(self, texts, batch_size=64, ids=None):
-        records = self.predictor.predict(texts, batch_size=batch_size, ids=ids)
+    def predict(self, texts, batch_size=64, ids=None, evidence=False):
+        records = self.predictor.predict(texts, batch_size, ids, evidence=evidence)
         for text, record in zip(texts, records, strict=True):
             if (at := text.find("190460")) >= 0:  # offsets in code points, as Python counts them
                 record.entities = [Entity(type="order_number", text="190460", start=at, end=at + 6)]

@@ -21,6 +21,7 @@ class _Job:
     predictor: object
     texts: list[str]
     ids: list[str | None]
+    evidence: bool
     future: asyncio.Future
 
 
@@ -36,13 +37,15 @@ class MicroBatcher:
         self._worker: asyncio.Task | None = None
         self._executor: ThreadPoolExecutor | None = None
 
-    async def predict(self, predictor, texts: Sequence[str], ids: Sequence[str | None]) -> list[Prediction]:
+    async def predict(
+        self, predictor, texts: Sequence[str], ids: Sequence[str | None], evidence: bool = False
+    ) -> list[Prediction]:
         """Records for `texts`, computed in a forward pass shared with concurrent callers."""
         loop = asyncio.get_running_loop()
         if self._worker is None or self._worker.done() or self._worker.get_loop() is not loop:
             self._start()
         future = loop.create_future()
-        self._queue.put_nowait(_Job(predictor, list(texts), list(ids), future))
+        self._queue.put_nowait(_Job(predictor, list(texts), list(ids), evidence, future))
         return await future
 
     def _start(self) -> None:
@@ -68,7 +71,7 @@ class MicroBatcher:
     async def _run(self) -> None:
         while True:
             jobs = await self._collect()
-            for group in _by_predictor(jobs):
+            for group in _alike(jobs):
                 await self._execute(group)
 
     async def _collect(self) -> list[_Job]:
@@ -96,7 +99,8 @@ class MicroBatcher:
     async def _execute(self, jobs: list[_Job]) -> None:
         texts = [text for job in jobs for text in job.texts]
         ids = [i for job in jobs for i in job.ids]
-        forward = partial(jobs[0].predictor.predict, texts, batch_size=self.max_size, ids=ids)
+        first = jobs[0]
+        forward = partial(first.predictor.predict, texts, self.max_size, ids, evidence=first.evidence)
         try:
             records = await asyncio.get_running_loop().run_in_executor(self._executor, forward)
         except Exception as exc:
@@ -111,11 +115,11 @@ class MicroBatcher:
             start += len(job.texts)
 
 
-def _by_predictor(jobs: list[_Job]) -> list[list[_Job]]:
-    """Jobs grouped by the predictor they asked for (one group unless a test swaps predictors)."""
-    groups: dict[int, list[_Job]] = {}
+def _alike(jobs: list[_Job]) -> list[list[_Job]]:
+    """Jobs grouped by predictor and options: those asking for evidence share a pass of their own."""
+    groups: dict[tuple[int, bool], list[_Job]] = {}
     for job in jobs:
-        groups.setdefault(id(job.predictor), []).append(job)
+        groups.setdefault((id(job.predictor), job.evidence), []).append(job)
     return list(groups.values())
 
 

@@ -1,6 +1,8 @@
 """POST /v1/classify and /v1/classify/batch: messages in, the one output record out."""
 
-from fastapi import APIRouter, HTTPException, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from nlp.prediction import Prediction
 from serve.api.deps import BatcherDep, MetricsDep, PredictorDep, SettingsDep
@@ -10,6 +12,12 @@ from serve.api.settings import Settings
 
 router = APIRouter(prefix="/v1/classify", tags=["classify"])
 
+Evidence = Annotated[
+    bool,
+    Query(
+        description="Also find the phrases behind each label and a high urgency (tens of extra rows each)."
+    ),
+]
 ERRORS = {
     401: {"model": Error, "description": "TRIAGE_API_KEY is set and the request does not carry it."},
     413: {"model": Error, "description": "A text or the batch is over its documented limit."},
@@ -24,10 +32,11 @@ async def classify(
     batcher: BatcherDep,
     metrics: MetricsDep,
     settings: SettingsDep,
+    evidence: Evidence = False,
 ) -> Response:
-    """Classify one message: complaint labels, sentiment, urgency, retention flag, language."""
+    """Classify one message: complaint labels, sentiment, urgency, retention flag, language, entities."""
     _check_length(message, settings, "text")
-    (record,) = await _classify([message], predictor, batcher, metrics, settings)
+    (record,) = await _classify([message], predictor, batcher, metrics, settings, evidence)
     return Response(record.model_dump_json(), media_type="application/json")
 
 
@@ -38,6 +47,7 @@ async def classify_batch(
     batcher: BatcherDep,
     metrics: MetricsDep,
     settings: SettingsDep,
+    evidence: Evidence = False,
 ) -> Response:
     """Classify up to TRIAGE_MAX_BATCH_ITEMS messages; records come back in the same order."""
     if len(batch.items) > settings.max_batch_items:
@@ -48,7 +58,7 @@ async def classify_batch(
     for index, message in enumerate(batch.items):
         _check_length(message, settings, f"items[{index}].text")
     metrics.request_items.observe(len(batch.items))
-    records = await _classify(batch.items, predictor, batcher, metrics, settings)
+    records = await _classify(batch.items, predictor, batcher, metrics, settings, evidence)
     return Response(BatchResponse(items=records).model_dump_json(), media_type="application/json")
 
 
@@ -60,9 +70,9 @@ def _check_length(message: Message, settings: Settings, where: str) -> None:
         )
 
 
-async def _classify(messages, predictor, batcher, metrics, settings) -> list[Prediction]:
+async def _classify(messages, predictor, batcher, metrics, settings, evidence: bool) -> list[Prediction]:
     texts = [message.text for message in messages]
-    records = await batcher.predict(predictor, texts, [message.id for message in messages])
+    records = await batcher.predict(predictor, texts, [message.id for message in messages], evidence)
     metrics.observe_records(records)
     if settings.log_text:
         log_messages(texts, records)
