@@ -16,6 +16,10 @@ def predict(
     output: Annotated[Path | None, typer.Option(help="Output JSONL, one record per input line.")] = None,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
     batch_size: Annotated[int, typer.Option(help="Texts per forward pass.")] = 64,
+    evidence: Annotated[
+        bool | None,
+        typer.Option(help="Phrases behind each label (default: on for inline texts, off for --input)."),
+    ] = None,
 ) -> None:
     """Classify texts given inline (a table) or a whole file (--input, --output)."""
     from nlp.predictor import Predictor
@@ -27,10 +31,11 @@ def predict(
         raise typer.BadParameter("--input needs --output")
     predictor = Predictor.load(model, backend=backend)
     if input is not None:
-        rows, errors = predict_file(predictor, input, output, batch_size)
+        rows, errors = predict_file(predictor, input, output, batch_size, evidence=bool(evidence))
         console.print(f"{rows} records written to {output} ({errors} with an error)")
         return
-    console.print(prediction_table(texts, predictor.predict(texts, batch_size=batch_size)))
+    records = predictor.predict(texts, batch_size=batch_size, evidence=evidence is not False)
+    console.print(prediction_table(texts, records))
 
 
 def tag(
@@ -46,6 +51,9 @@ def tag(
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last chunk.")] = False,
     chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (the unit of resumption).")] = 2048,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="Add the phrases behind each label (several times slower).")
+    ] = False,
     engine: Annotated[str, typer.Option(help="local (this process) or ray (Ray Data actors).")] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster to join (--engine ray); default: a local Ray.")
@@ -61,7 +69,7 @@ def tag(
     if engine not in ("local", "ray") or (ray_address and engine != "ray"):
         raise typer.BadParameter("--engine is local or ray; --ray-address needs --engine ray")
     columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
-    job = TagJob(source, out, columns, output_format, chunk_rows)
+    job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence)
     predictor = Predictor.load(model, backend=backend) if engine == "local" else None
     try:
         with RowProgress(console, count_rows(source)) as progress:

@@ -8,6 +8,7 @@ are joined into OUTPUT and OUTPUT.rejects.jsonl, each appearing only when comple
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from nlp.predictor import Predictor
 from serve.tagging.parts import join_parts, output_format, write_part
 from serve.tagging.records import Columns, output_row, reject_record, rejection
 from serve.tagging.summary import Summary
+from serve.tagging.tagged import parse_time
 from training.data.readers import RawRow, read_rows
 
 CHUNK_ROWS = 2048
@@ -29,6 +31,8 @@ class TagJob:
     fmt: str | None = None
     chunk_rows: int = CHUNK_ROWS
     batch_size: int = 64
+    evidence: bool = False
+    """Phrases behind each label (opt-in: dozens of extra forward rows per message)."""
 
     @property
     def parts(self) -> Path:
@@ -77,7 +81,10 @@ class TagJob:
     def _tag_chunk(self, predictor: Predictor, index: int, chunk: list[RawRow], fmt: str) -> None:
         good = self.split(index, chunk)
         texts, ids = texts_and_ids(good, self.columns)
-        predictions = predictor.predict(texts, batch_size=self.batch_size, ids=ids)
+        days = [message_day(row, self.columns) for row in good]
+        predictions = predictor.predict(
+            texts, batch_size=self.batch_size, ids=ids, evidence=self.evidence, now=days
+        )
         self.commit(index, len(chunk), good, predictions, fmt)
 
     def split(self, index: int, chunk: list[RawRow]) -> list[RawRow]:
@@ -93,7 +100,8 @@ class TagJob:
         self, index: int, rows: int, good: list[RawRow], predictions: list[Prediction], fmt: str
     ) -> None:
         """Writes the chunk's tagged part, then its summary, which marks the chunk as done."""
-        tagged = [output_row(row.fields, p) for row, p in zip(good, predictions, strict=True)]
+        json_cells = fmt != "jsonl"
+        tagged = [output_row(row.fields, p, json_cells) for row, p in zip(good, predictions, strict=True)]
         if tagged:
             write_part(self.parts / f"part-{index:06d}.rows.{fmt}", tagged, fmt)
         summary = Summary(rows=rows, tagged=len(tagged), rejected=rows - len(tagged))
@@ -121,6 +129,15 @@ class TagJob:
 
 def texts_and_ids(rows: list[RawRow], columns: Columns) -> tuple[list[str], list[str]]:
     return [row.fields[columns.text] for row in rows], [_row_id(row, columns) for row in rows]
+
+
+def message_day(row: RawRow, columns: Columns) -> date | None:
+    """The day a message was written (its time column), for «вчера» and dates without a year."""
+    value = row.fields.get(columns.time)
+    if isinstance(value, date):  # Parquet timestamps and dates arrive parsed
+        return value.date() if isinstance(value, datetime) else value
+    moment = parse_time(value)
+    return moment.date() if moment else None
 
 
 def _row_id(row: RawRow, columns: Columns) -> str:

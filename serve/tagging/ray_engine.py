@@ -30,7 +30,7 @@ from ray.data import ActorPoolStrategy, Datasource, ReadTask
 from ray.data.block import BlockMetadata
 
 from nlp.backends import ONNX_FILES, resolve_backend
-from serve.tagging.job import TagJob, texts_and_ids
+from serve.tagging.job import TagJob, message_day, texts_and_ids
 from serve.tagging.summary import Summary
 from training.data.readers import RawRow
 
@@ -63,7 +63,7 @@ def run_on_ray(
     shards = write_shards(job)
     if any(shard.good for shard in shards):
         with ray_session(address):
-            dataset = _dataset(shards, model_dir, backend, job.batch_size, actors)
+            dataset = _dataset(shards, model_dir, backend, job, actors)
             with closing(tagged_rows(dataset)) as results:
                 _commit_all(job, shards, results, fmt, on_rows)
     else:
@@ -115,6 +115,7 @@ def _shard_table(index: int, good: list[RawRow], job: TagJob) -> pa.Table:
             "line": pa.array([row.line for row in good], pa.int64()),
             "id": pa.array(ids, pa.string()),
             "text": pa.array(texts, pa.string()),
+            "day": pa.array([message_day(row, job.columns) for row in good], pa.date32()),
             "fields": pa.array([pickle.dumps(row.fields) for row in good], pa.binary()),
         }
     )
@@ -133,23 +134,24 @@ def _commit(job: TagJob, shard: Shard, rows: list[tuple], fmt: str) -> None:
 class Tagger:
     """One Ray actor's work: the Predictor, loaded once with one thread, applied chunk by chunk."""
 
-    def __init__(self, model_dir: str, backend: str, batch_size: int) -> None:
+    def __init__(self, model_dir: str, backend: str, batch_size: int, evidence: bool = False) -> None:
         from nlp.predictor import Predictor
 
         self.predictor = Predictor.load(model_dir, backend=backend, threads=1)
-        self.batch_size = batch_size
+        self.batch_size, self.evidence = batch_size, evidence
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         texts, ids = batch.column("text").to_pylist(), batch.column("id").to_pylist()
+        days = batch.column("day").to_pylist()
         predictions, start = [], 0
         for _, rows in groupby(batch.column("chunk").to_pylist()):
             end = start + sum(1 for _ in rows)
             predictions += self.predictor.predict(
-                texts[start:end], batch_size=self.batch_size, ids=ids[start:end]
+                texts[start:end], self.batch_size, ids[start:end], evidence=self.evidence, now=days[start:end]
             )
             start = end
         pickles = pa.array([pickle.dumps(prediction) for prediction in predictions], pa.binary())
-        return batch.drop_columns(["id", "text"]).append_column("prediction", pickles)
+        return batch.drop_columns(["id", "text", "day"]).append_column("prediction", pickles)
 
 
 class ShardSource(Datasource):
@@ -185,7 +187,7 @@ def _read_shard(path: str) -> list[pa.Table]:
     return [pq.read_table(path)]
 
 
-def _dataset(shards: list[Shard], model_dir: Path, backend: str, batch_size: int, actors: int | None):
+def _dataset(shards: list[Shard], model_dir: Path, backend: str, job: TagJob, actors: int | None):
     """read (no CPU reserved: it is I/O) → map_batches over whole blocks, i.e. whole chunks."""
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
@@ -194,7 +196,7 @@ def _dataset(shards: list[Shard], model_dir: Path, backend: str, batch_size: int
     size = actors or max(int(ray.cluster_resources().get("CPU", 1)), 1)
     return ray.data.read_datasource(ShardSource(shards), num_cpus=0).map_batches(
         Tagger,
-        fn_constructor_args=(str(model_dir), backend, batch_size),
+        fn_constructor_args=(str(model_dir), backend, job.batch_size, job.evidence),
         compute=ActorPoolStrategy(size=size),
         num_cpus=1,
         batch_size=None,

@@ -16,6 +16,8 @@ PREDICTION_COLUMNS = (
     "urgency",
     "urgency_score",
     "retention_flag",
+    "entities",
+    "evidence",
     "truncated",
     "model_version",
 )
@@ -53,8 +55,12 @@ def reject_record(row: RawRow, reason: str) -> str:
     )
 
 
-def output_row(fields: dict, prediction: Prediction) -> dict:
-    """The input fields followed by the prediction, flat (one score column per label)."""
+def output_row(fields: dict, prediction: Prediction, json_cells: bool = False) -> dict:
+    """The input fields followed by the prediction, flat (one score column per label).
+
+    `entities` and `evidence` are lists and dicts of records; with `json_cells` (CSV, TSV,
+    Parquet) each is one JSON string.
+    """
     row = dict(fields)
     row["labels"] = prediction.labels
     row.update({SCORE_PREFIX + label: prediction.scores[label] for label in COMPLAINT_LABELS})
@@ -63,6 +69,9 @@ def output_row(fields: dict, prediction: Prediction) -> dict:
     row["urgency"] = prediction.urgency
     row["urgency_score"] = prediction.urgency_score
     row["retention_flag"] = prediction.retention_flag
+    structured = prediction.model_dump(mode="json", include={"entities", "evidence"})
+    for name in ("entities", "evidence"):
+        row[name] = json.dumps(structured[name], ensure_ascii=False) if json_cells else structured[name]
     row["truncated"] = prediction.truncated
     row["model_version"] = prediction.model_version
     return row
