@@ -13,9 +13,15 @@ from nlp.entities.windows import windows
 
 CURRENCY_TRIGGER = re.compile(r"(?i)руб|₽|\d\s?р\b\.?|\$|€|доллар|евро|копе")
 DIGIT = re.compile(r"\d")
-NUMBER_WORD = re.compile(
-    r"(?i)(?<![а-яё])(?:од[ин]|дв[аеуо]|тр[иеё]|четыр|пят|шест|сем|восем|девят|десят|сто|сот|тысяч|тыщ|полтор|пар[уы])"
+_NUMBER_WORD = (
+    r"(?:од[ин]|дв|тр|четыр|пят|шест|сем|восем|девят|девян|десят|сорок|сто|сот|тысяч|тыщ|полтор|пар|миллион)"
 )
+AMOUNT = re.compile(rf"(?i)(?:(?:\d+|(?<![а-яё]){_NUMBER_WORD}[а-яё]*|т|тыс|млн|млрд)[\s.,]*)+$")
+"""What a sum ahead of its currency is made of: figures, number words, multipliers."""
+NUMBER_WORDS_BEFORE_CURRENCY = re.compile(
+    rf"(?i)(?<![а-яё]){_NUMBER_WORD}[а-яё]*\s+(?:руб|₽|р\b|доллар|евро|€|\$)"
+)
+"""A number word right before a currency: the only place the rule for sums in words can match."""
 
 UNITS = {
     "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
@@ -34,9 +40,9 @@ CURRENCIES |= {"евро": "EUR", "€": "EUR"}
 def find_money(text: str) -> list[Match]:
     """Sums next to a currency, found only in windows around a currency word or sign."""
     found: list[Match] = []
-    for start, end in windows(text, CURRENCY_TRIGGER, before=36, after=12):
+    for start, end in windows(text, CURRENCY_TRIGGER, before=36, after=12, lead=AMOUNT):
         window = text[start:end]
-        words = NUMBER_WORD.search(window)
+        words = NUMBER_WORDS_BEFORE_CURRENCY.search(window)
         if not words and not DIGIT.search(text, start, end):
             continue
         for match in money_extractor()(window):
