@@ -1,4 +1,8 @@
-"""Dependencies as `Annotated` aliases; tests swap the predictor with `app.dependency_overrides`."""
+"""Dependencies as `Annotated` aliases; tests swap the predictor with `app.dependency_overrides`.
+
+All are `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per
+dependency per request that cost more than the forward pass of a short message.
+"""
 
 import secrets
 from typing import Annotated
@@ -11,11 +15,11 @@ from serve.api.metrics import Metrics
 from serve.api.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_predictor(request: Request):
+async def get_predictor(request: Request):
     """The Predictor loaded in the lifespan; 503 until it is there."""
     predictor = getattr(request.app.state, "predictor", None)
     if predictor is None:
@@ -23,11 +27,11 @@ def get_predictor(request: Request):
     return predictor
 
 
-def get_batcher(request: Request) -> MicroBatcher:
+async def get_batcher(request: Request) -> MicroBatcher:
     return request.app.state.batcher
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
@@ -40,7 +44,7 @@ _bearer = HTTPBearer(auto_error=False, description="The API key as a bearer toke
 _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key.")
 
 
-def require_api_key(
+async def require_api_key(
     settings: SettingsDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     key: Annotated[str | None, Depends(_key_header)],

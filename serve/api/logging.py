@@ -1,7 +1,8 @@
 """Structured JSON logs: one access line per request; message text only when asked, PII masked.
 
-Every string a log line carries passes through `mask_pii` (phones, e-mails, card numbers), so
-a text logged by mistake — in a message, a field, a traceback — is masked too.
+Every string a log line carries, other than the fields the server makes itself, passes through
+`mask_pii` (phones, e-mails, card numbers), so a text logged by mistake — in a message, a field,
+a traceback — is masked too.
 """
 
 import json
@@ -28,7 +29,12 @@ class JsonFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps({key: _masked(value) for key, value in entry.items()}, ensure_ascii=False)
+        masked = {key: value if key in SERVER_MADE else _masked(value) for key, value in entry.items()}
+        return json.dumps(masked, ensure_ascii=False)
+
+
+SERVER_MADE = frozenset({"time", "level", "logger", "method", "route", "status", "duration_ms"})
+"""Fields the server writes itself; every other string (path, ids, messages, texts) is masked."""
 
 
 def _masked(value: object) -> object:
