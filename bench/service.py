@@ -4,13 +4,13 @@
 
 Starts `triage serve` in a subprocess and waits for /readyz, warms it up, then for `--seconds`
 each: one client sending corpus texts one after another, and `--clients` concurrent clients
-(httpx, keep-alive connections). Prints p50/p95/p99 latency, messages/s, errors, the server's
-RSS (VmRSS) after start-up, after warm-up and after the load, and the mean micro-batch size.
+(threads, each an httpx client on a keep-alive connection). Prints p50/p95/p99 latency,
+messages/s, errors, the server's RSS (VmRSS) after start-up, after warm-up and after the load,
+and the mean micro-batch size.
 Server settings come from TRIAGE_ variables in the environment, as for `triage serve`.
 """
 
 import argparse
-import asyncio
 import json
 import os
 import signal
@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -67,9 +68,9 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def one_client(base: str, texts: list[str], seconds: float) -> tuple[list[float], int, float]:
+def one_client(base: str, texts: list[str], seconds: float, offset: int = 0, step: int = 1) -> tuple:
     """(latencies in ms, errors, elapsed seconds) of one client sending one message at a time."""
-    latencies, errors, k = [], 0, 0
+    latencies, errors, k = [], 0, offset
     with httpx.Client(base_url=base, timeout=10) as client:
         started = time.perf_counter()
         while time.perf_counter() - started < seconds:
@@ -80,39 +81,20 @@ def one_client(base: str, texts: list[str], seconds: float) -> tuple[list[float]
                 ok = False
             latencies.append((time.perf_counter() - sent) * 1000)
             errors += not ok
-            k += 1
+            k += step
         return latencies, errors, time.perf_counter() - started
 
 
-async def many_clients(
-    base: str, texts: list[str], seconds: float, clients: int
-) -> tuple[list[float], int, float]:
-    """The same with `clients` concurrent clients, each with its own keep-alive connection.
+def many_clients(base: str, texts: list[str], seconds: float, clients: int) -> tuple:
+    """The same from `clients` threads at once, each a client with its own keep-alive connection.
 
-    One AsyncClient per client: a single shared pool costs httpx several ms of CPU per request
-    at this concurrency (encode/httpx#3215), which would measure the client, not the server.
+    Threads with blocking clients, not one asyncio client: httpx's AsyncClient spends several ms
+    of CPU per request at this concurrency (encode/httpx#3215), CPU the server then lacks.
     """
-    latencies: list[float] = []
-    errors = 0
-    started = time.perf_counter()
-
-    async def client(offset: int) -> None:
-        nonlocal errors
-        k = offset
-        async with httpx.AsyncClient(base_url=base, timeout=10) as session:
-            while time.perf_counter() - started < seconds:
-                sent = time.perf_counter()
-                try:
-                    response = await session.post("/v1/classify", json={"text": texts[k % len(texts)]})
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append((time.perf_counter() - sent) * 1000)
-                errors += not ok
-                k += clients
-
-    await asyncio.gather(*(client(offset) for offset in range(clients)))
-    return latencies, errors, time.perf_counter() - started
+    with ThreadPoolExecutor(clients) as pool:
+        runs = list(pool.map(lambda k: one_client(base, texts, seconds, k, clients), range(clients)))
+    latencies = [ms for run in runs for ms in run[0]]
+    return latencies, sum(run[1] for run in runs), max(run[2] for run in runs)
 
 
 def batch_sizes(base: str) -> tuple[float, float]:
@@ -149,14 +131,14 @@ def main() -> None:
         ready = wait_ready(base, server)
         rss_start = rss_mib(server.pid)
         print(f"server ready in {ready:.1f} s; {len(texts)} corpus texts; RSS {rss_start:.0f} MiB")
-        asyncio.run(many_clients(base, texts, options.warmup, options.clients))
+        many_clients(base, texts, options.warmup, options.clients)
         one_client(base, texts, min(options.warmup, 2.0))
         rss_warm = rss_mib(server.pid)
         one = report("1 client", *one_client(base, texts, options.seconds))
         before = batch_sizes(base)
         many = report(
             f"{options.clients} clients",
-            *asyncio.run(many_clients(base, texts, options.seconds, options.clients)),
+            *many_clients(base, texts, options.seconds, options.clients),
         )
         after = batch_sizes(base)
         rss_end = rss_mib(server.pid)

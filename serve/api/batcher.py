@@ -5,6 +5,8 @@ A single worker task takes requests from an asyncio queue. It takes everything a
 one request — it also waits up to `max_wait_ms` for more. A lone client therefore never waits;
 32 clients fill passes. The forward pass runs in a one-thread executor: passes never overlap
 (ONNX Runtime already uses every core) and the event loop keeps accepting requests meanwhile.
+Within a pass the Predictor sorts texts by length and calls the model `forward_batch` rows at a
+time: one call padded to the longest of 32 random messages cost about twice as much (measured).
 """
 
 import asyncio
@@ -27,9 +29,13 @@ class _Job:
 
 class MicroBatcher:
     def __init__(
-        self, max_size: int = 64, max_wait_ms: float = 3.0, on_batch: Callable[[int], None] | None = None
+        self,
+        max_size: int = 64,
+        max_wait_ms: float = 3.0,
+        forward_batch: int = 8,
+        on_batch: Callable[[int], None] | None = None,
     ) -> None:
-        self.max_size, self.max_wait = max_size, max_wait_ms / 1000
+        self.max_size, self.max_wait, self.forward_batch = max_size, max_wait_ms / 1000, forward_batch
         self.on_batch = on_batch
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._held: _Job | None = None
@@ -100,7 +106,7 @@ class MicroBatcher:
         texts = [text for job in jobs for text in job.texts]
         ids = [i for job in jobs for i in job.ids]
         first = jobs[0]
-        forward = partial(first.predictor.predict, texts, self.max_size, ids, evidence=first.evidence)
+        forward = partial(first.predictor.predict, texts, self.forward_batch, ids, evidence=first.evidence)
         try:
             records = await asyncio.get_running_loop().run_in_executor(self._executor, forward)
         except Exception as exc:

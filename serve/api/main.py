@@ -21,7 +21,7 @@ async def lifespan(app: FastAPI):
     if settings.model_dir is not None:
         from nlp.predictor import Predictor
 
-        app.state.predictor = Predictor.load(settings.model_dir, backend=settings.backend)
+        app.state.predictor = Predictor.load(settings.model_dir, settings.backend, settings.threads)
     yield
     await app.state.batcher.stop()
 
@@ -34,7 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings, app.state.predictor, app.state.metrics = settings, None, Metrics()
     app.state.batcher = MicroBatcher(
-        settings.batch_max_size, settings.batch_max_wait_ms, app.state.metrics.batch_size.observe
+        settings.batch_max_size,
+        settings.batch_max_wait_ms,
+        settings.forward_batch,
+        app.state.metrics.batch_size.observe,
     )
     add_error_handlers(app)
     for router in (classify.router, model.router):
