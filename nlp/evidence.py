@@ -8,9 +8,12 @@ Phrase-level occlusion, computed from the model itself. Two batched passes over 
    (`SPANS_PER_LENGTH` per length) are removed as a whole and measured.
 
 A target is a complaint label (score: its calibrated probability) or «urgency» (score: the
-probability of «high»). From the measured phrases, up to `LIMIT` are kept: the shortest one
-reaching `KEEP` of the largest drop, then the same among the phrases not overlapping it, as
-long as a phrase still drops at least `FLOOR` of the first one's drop and `MIN_DROP` absolute.
+probability of «high»). A phrase's strength is the drop of the target's log-odds without it:
+on a saturated score (0.999 → 0.99) a probability drop is invisible, a log-odds drop is not.
+From the measured phrases, up to `LIMIT` are kept: the shortest one reaching `KEEP` of the
+strongest, then the same among the phrases not overlapping it, as long as a phrase keeps at
+least `FLOOR` of the first one's strength and `MIN_STRENGTH` absolute. An evidence's `weight`
+is the drop of the probability itself. Words inside one entity («1 500 ₽») move together.
 Cost per text: at most `MAX_UNITS` + 3·`SPANS_PER_LENGTH` per target forward rows.
 """
 
@@ -33,7 +36,8 @@ SPANS_PER_LENGTH = 2
 LIMIT = 3
 KEEP = 0.8
 FLOOR = 0.5
-MIN_DROP = 0.02
+MIN_STRENGTH = 0.2
+"""Log-odds; 0.2 is a probability of 0.50 falling to 0.45."""
 
 Scorer = Callable[[list[str]], np.ndarray]
 """Texts → target scores, one row per text, one column per target name."""
@@ -54,18 +58,29 @@ class Phrase:
     start: int
     end: int
     words: int
-    drop: float
+    strength: float
+    drop: float = 0.0
 
     def overlaps(self, other: "Phrase") -> bool:
         return self.start < other.end and other.start < self.end
 
 
-def units(text: str, limit: int = MAX_UNITS) -> list[Unit]:
-    """Words with their clause numbers; groups of consecutive words where there are over `limit`."""
-    words, clause, previous_end = [], 0, 0
+def units(text: str, limit: int = MAX_UNITS, atoms: Sequence[tuple[int, int]] = ()) -> list[Unit]:
+    """Words with their clause numbers, words of one atom (an entity) as one unit; groups of
+    consecutive words where there are over `limit`."""
+    words: list[Unit] = []
+    clause, previous_end = 0, 0
     for found in WORD.finditer(text):
+        atom = next((a for a in atoms if a[0] <= found.start() < a[1]), None)
+        if atom and words and words[-1].end > atom[0]:  # the atom's unit has started: extend it
+            words[-1] = Unit(
+                words[-1].start, max(found.end(), atom[1]), words[-1].words + 1, words[-1].clause
+            )
+            previous_end = found.end()
+            continue
         clause += bool(CLAUSE_BREAK.search(text, previous_end, found.start()))
-        words.append(Unit(found.start(), found.end(), 1, clause))
+        start, end = (min(atom[0], found.start()), max(atom[1], found.end())) if atom else found.span()
+        words.append(Unit(start, end, 1, clause))
         previous_end = found.end()
     size = math.ceil(len(words) / limit) if words else 1
     if size == 1:
@@ -85,11 +100,17 @@ def without(text: str, start: int, end: int) -> str:
 
 
 def explain(
-    texts: Sequence[str], targets: Sequence[Sequence[str]], names: Sequence[str], score: Scorer
+    texts: Sequence[str],
+    targets: Sequence[Sequence[str]],
+    names: Sequence[str],
+    score: Scorer,
+    atoms: Sequence[Sequence[tuple[int, int]]] | None = None,
 ) -> list[dict[str, list[Evidence]]]:
-    """Evidence per text for each of its targets; `score` sees the original texts and their variants."""
+    """Evidence per text for each of its targets; `score` sees the original texts and their variants.
+    `atoms`: per text, character spans never cut apart (its entities)."""
     columns = {name: index for index, name in enumerate(names)}
-    pieces = [units(text) for text in texts]
+    atoms = atoms if atoms is not None else [()] * len(texts)
+    pieces = [units(text, atoms=text_atoms) for text, text_atoms in zip(texts, atoms, strict=True)]
     first = _score_all(
         score,
         [
@@ -98,7 +119,7 @@ def explain(
         ],
     )
     base = [rows[0] for rows in first]
-    word_drops = [rows[0] - rows[1:] for rows in first]
+    word_drops = [log_odds(rows[0]) - log_odds(rows[1:]) for rows in first]
     tried = [
         _spans_to_try(us, drops, [columns[target] for target in wanted])
         for us, drops, wanted in zip(pieces, word_drops, targets, strict=True)
@@ -109,9 +130,17 @@ def explain(
     results = []
     for i, text in enumerate(texts):
         spans = [(u.start, u.end) for u in pieces[i]] + tried[i]
-        drops = np.concatenate([word_drops[i], base[i] - second[i]]) if tried[i] else word_drops[i]
-        results.append({target: _evidence(text, spans, drops[:, columns[target]]) for target in targets[i]})
+        variants = np.concatenate([first[i][1:], second[i]]) if tried[i] else first[i][1:]
+        results.append({
+            target: _evidence(text, spans, base[i][columns[target]], variants[:, columns[target]])
+            for target in targets[i]
+        })  # fmt: skip
     return results
+
+
+def log_odds(probabilities: np.ndarray) -> np.ndarray:
+    clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    return np.log(clipped) - np.log1p(-clipped)
 
 
 def _score_all(score: Scorer, groups: list[list[str]]) -> list[np.ndarray]:
@@ -141,10 +170,11 @@ def _spans_to_try(text_units: list[Unit], drops: np.ndarray, columns: list[int])
     return list(chosen)
 
 
-def _evidence(text: str, spans: list[tuple[int, int]], drops: np.ndarray) -> list[Evidence]:
+def _evidence(text: str, spans: list[tuple[int, int]], base: float, variants: np.ndarray) -> list[Evidence]:
+    strengths = log_odds(np.float64(base)) - log_odds(variants)
     phrases = [
-        Phrase(start, end, len(WORD.findall(text, start, end)), float(drop))
-        for (start, end), drop in zip(spans, drops, strict=True)
+        Phrase(start, end, len(WORD.findall(text, start, end)), float(strength), float(base - variant))
+        for (start, end), strength, variant in zip(spans, strengths, variants, strict=True)
     ]
     return [
         Evidence(text=text[p.start : p.end], start=p.start, end=p.end, weight=round(p.drop, 4))
@@ -154,14 +184,14 @@ def _evidence(text: str, spans: list[tuple[int, int]], drops: np.ndarray) -> lis
 
 def select(phrases: list[Phrase]) -> list[Phrase]:
     """Up to `LIMIT` non-overlapping phrases, strongest first: each the shortest within `KEEP` of
-    the largest drop left."""
-    remaining = [p for p in phrases if p.drop >= MIN_DROP]
+    the strongest left."""
+    remaining = [p for p in phrases if p.strength >= MIN_STRENGTH]
     chosen: list[Phrase] = []
     while remaining and len(chosen) < LIMIT:
-        top = max(p.drop for p in remaining)
-        if chosen and top < FLOOR * chosen[0].drop:
+        top = max(p.strength for p in remaining)
+        if chosen and top < FLOOR * chosen[0].strength:
             break
-        pick = min((p for p in remaining if p.drop >= KEEP * top), key=lambda p: (p.words, -p.drop))
+        pick = min((p for p in remaining if p.strength >= KEEP * top), key=lambda p: (p.words, -p.strength))
         chosen.append(pick)
         remaining = [p for p in remaining if not p.overlaps(pick)]
     return chosen

@@ -53,9 +53,9 @@ class Predictor:
         """One record per input, in input order; bad inputs get a record with `error` set.
 
         `entities`: order numbers, sums, dates, phones, e-mails, cards (cheap). `evidence`: the
-        phrases behind each label and a high urgency (about 30–100 extra forward rows per text,
-        see `nlp.evidence`). `now`: the day relative dates count from, one for all texts or one
-        per text (None: today).
+        phrases behind each label and a high urgency (about 30 extra forward rows per text, at
+        most 64 + 6 per label; see `nlp.evidence`). `now`: the day relative dates count from,
+        one for all texts or one per text (None: today).
         """
         ids = list(ids) if ids is not None else [None] * len(texts)
         records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
@@ -94,6 +94,7 @@ class Predictor:
             [targets[row] for row in todo],
             self.target_names,
             lambda variants: self.target_scores(variants, batch_size),
+            atoms=[[(e.start, e.end) for e in records[row].entities] for row in todo],
         )
         for row, evidence in zip(todo, found, strict=True):
             records[row].evidence = evidence

@@ -110,3 +110,10 @@ def test_evidence_is_opt_in_and_only_for_predicted_targets(planted_predictor):
     assert explained[1].labels == [] and explained[1].evidence == {}
     for before, after in zip(plain, explained, strict=True):
         assert before.scores == after.scores
+
+
+def test_an_entity_is_one_unit():
+    text = "верните 1 500 ₽ за заказ"
+    found = units(text, atoms=[(8, 15)])
+    assert [text[u.start : u.end] for u in found] == ["верните", "1 500 ₽", "за", "заказ"]
+    assert [u.words for u in found] == [1, 2, 1, 1]
