@@ -52,7 +52,8 @@ def tag(
     chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (the unit of resumption).")] = 2048,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
     evidence: Annotated[
-        bool, typer.Option("--evidence", help="Add the phrases behind each label (several times slower).")
+        bool,
+        typer.Option("--evidence", help="Add the phrases behind each label (about 30× slower)."),
     ] = False,
     engine: Annotated[str, typer.Option(help="local (this process) or ray (Ray Data actors).")] = "local",
     ray_address: Annotated[

@@ -1,6 +1,6 @@
 """Entities over literal Russian strings: each format, exact offsets, normalised values."""
 
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 
 import pytest
@@ -122,3 +122,8 @@ def test_sums_in_words(words, amount):
 def test_relative_days_default_to_today():
     (entity,) = extract_entities("сегодня опять не привезли")
     assert entity.value == date.today().isoformat()
+
+
+def test_a_moment_counts_as_its_day():
+    (entity,) = extract_entities("вчера", now=datetime(2026, 3, 20, 23, 59))
+    assert entity.value == "2026-03-19"

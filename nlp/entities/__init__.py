@@ -7,7 +7,7 @@ blanked out, so spans never overlap: personal data, then dates, sums, «dd.mm» 
 days, then order numbers.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from nlp.entities.dates import find_dates, find_named_dates
 from nlp.entities.money import find_money
@@ -21,6 +21,8 @@ __all__ = ["extract_entities"]
 def extract_entities(text: str, now: date | None = None) -> list[Entity]:
     """Every entity in `text` with offsets into it; relative dates count from `now` (default today)."""
     now = now or date.today()
+    if isinstance(now, datetime):
+        now = now.date()
     steps = (
         personal_data,
         lambda blank: find_named_dates(blank, now),
