@@ -10,14 +10,13 @@ import re
 from datetime import date, timedelta
 
 from nlp.entities.extractors import dates_extractor
-from nlp.entities.patterns import Match
+from nlp.entities.patterns import DIGIT, Match
 from nlp.entities.windows import windows
 
 MONTH_TRIGGER = re.compile(
     r"(?i)(?<![а-яё])(?:январ|феврал|март|апрел|ма[йяю](?![а-яё])|июн|июл|август|сентябр|октябр|ноябр|декабр)"
     r"|\d\.\d\d?\.\d\d|(?<!\d)(?:1\d|20)\d\d\s?(?:г|год)"
 )
-DIGIT = re.compile(r"\d")
 DAY_MONTH = re.compile(r"(?<![\d.,])(0?[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])(?![\d]|[.,]\d)")
 RELATIVE = re.compile(r"(?i)(?<![а-яё])(позавчера|вчера|сегодня|послезавтра|завтра)(?![а-яё])")
 LOOKAHEAD = timedelta(days=61)
@@ -39,7 +38,7 @@ def find_named_dates(text: str, now: date) -> list[Match]:
 def find_dates(text: str, now: date) -> list[Match]:
     """«dd.mm» without a year, and relative days."""
     found: list[Match] = []
-    for match in DAY_MONTH.finditer(text):
+    for match in DAY_MONTH.finditer(text) if DIGIT.search(text) else ():
         value = _iso_day(_closest_year(int(match[2]), int(match[1]), now), int(match[2]), int(match[1]))
         found.append(Match("date", match.start(), match.end(), value))
     for match in RELATIVE.finditer(text):

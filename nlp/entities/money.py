@@ -8,16 +8,17 @@ import re
 from functools import cache
 
 from nlp.entities.extractors import money_extractor, parser
-from nlp.entities.patterns import Match, non_overlapping
+from nlp.entities.patterns import DIGIT, Match, non_overlapping
 from nlp.entities.windows import windows
 
 CURRENCY_TRIGGER = re.compile(r"(?i)руб|₽|\d\s?р\b\.?|\$|€|доллар|евро|копе")
-DIGIT = re.compile(r"\d")
 _NUMBER_WORD = (
     r"(?:од[ин]|дв|тр|четыр|пят|шест|сем|восем|девят|девян|десят|сорок|сто|сот|тысяч|тыщ|полтор|пар|миллион)"
 )
 AMOUNT = re.compile(rf"(?i)(?:(?:\d+|(?<![а-яё]){_NUMBER_WORD}[а-яё]*|т|тыс|млн|млрд)[\s.,]*)+$")
 """What a sum ahead of its currency is made of: figures, number words, multipliers."""
+AFTER_CURRENCY = re.compile(r"\w*\.?(?:\s*\d{1,2}\s*коп\w*\.?)?")
+"""The rest of the currency word and kopecks after it: all natasha's grammar reads past a currency."""
 NUMBER_WORDS_BEFORE_CURRENCY = re.compile(
     rf"(?i)(?<![а-яё]){_NUMBER_WORD}[а-яё]*\s+(?:руб|₽|р\b|доллар|евро|€|\$)"
 )
@@ -40,7 +41,7 @@ CURRENCIES |= {"евро": "EUR", "€": "EUR"}
 def find_money(text: str) -> list[Match]:
     """Sums next to a currency, found only in windows around a currency word or sign."""
     found: list[Match] = []
-    for start, end in windows(text, CURRENCY_TRIGGER, before=36, after=12, lead=AMOUNT):
+    for start, end in windows(text, CURRENCY_TRIGGER, before=36, after=0, lead=AMOUNT, trail=AFTER_CURRENCY):
         window = text[start:end]
         words = NUMBER_WORDS_BEFORE_CURRENCY.search(window)
         if not words and not DIGIT.search(text, start, end):

@@ -8,7 +8,7 @@ included) so that «заказ 5 штук» is not one. The value is the identif
 import re
 from collections.abc import Iterator
 
-from nlp.entities.patterns import Match
+from nlp.entities.patterns import DIGIT, Match
 
 _PART = r"[A-ZА-ЯЁ\d*]+"
 _ID = rf"(?P<id>{_PART}(?:[-/]{_PART})*(?: \d{{4}}(?![\d,.]?\d))?)"
@@ -19,6 +19,8 @@ MASKED = re.compile(r"(?<![\w*+])(?P<id>\d{2,}\*+\d{2,})(?![\w*])")
 
 
 def find_orders(text: str) -> Iterator[Match]:
+    if not DIGIT.search(text):
+        return
     for pattern in (AFTER_KEYWORD, AFTER_SIGN, MASKED):
         for found in pattern.finditer(text):
             identifier = found["id"]

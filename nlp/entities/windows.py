@@ -10,19 +10,27 @@ from collections.abc import Iterator
 
 
 def windows(
-    text: str, trigger: re.Pattern, before: int, after: int, lead: re.Pattern | None = None
+    text: str,
+    trigger: re.Pattern,
+    before: int,
+    after: int,
+    lead: re.Pattern | None = None,
+    trail: re.Pattern | None = None,
 ) -> Iterator[tuple[int, int]]:
     """Merged (start, end) spans from `before` characters ahead of each trigger match to `after`
     characters past it, widened to whitespace. With `lead` (a pattern ending in «$»), a span
     starts where `lead` matches in those characters, right up to the trigger (e.g. a sum before
-    its currency), or at the trigger when it does not match."""
+    its currency), or at the trigger when it does not match; with `trail`, it ends where `trail`
+    matching right after the trigger ends (e.g. «коп.» after «руб.»)."""
     spans: list[list[int]] = []
     for found in trigger.finditer(text):
         start = _snap_left(text, found.start() - before)
         if lead is not None:
             ahead = lead.search(text, start, found.start())
             start = ahead.start() if ahead else found.start()
-        end = _snap_right(text, found.end() + after)
+        end = (
+            _snap_right(text, found.end() + after) if trail is None else trail.match(text, found.end()).end()
+        )
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
