@@ -1,10 +1,11 @@
 """Dependencies as `Annotated` aliases; tests swap the predictor with `app.dependency_overrides`.
 
-All are `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per
-dependency per request that cost more than the forward pass of a short message.
+All are `async def` (FastAPI runs a plain `def` dependency in its thread pool: a thread hop per
+dependency per request), and few: the app's parts come as one `Service`.
 """
 
 import secrets
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -15,8 +16,17 @@ from serve.api.metrics import Metrics
 from serve.api.settings import Settings
 
 
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+@dataclass(frozen=True)
+class Service:
+    """What a route needs besides the model: settings, the micro-batcher, the metrics."""
+
+    settings: Settings
+    batcher: MicroBatcher
+    metrics: Metrics
+
+
+async def get_service(request: Request) -> Service:
+    return request.app.state.service
 
 
 async def get_predictor(request: Request):
@@ -27,32 +37,22 @@ async def get_predictor(request: Request):
     return predictor
 
 
-async def get_batcher(request: Request) -> MicroBatcher:
-    return request.app.state.batcher
-
-
-async def get_metrics(request: Request) -> Metrics:
-    return request.app.state.metrics
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+ServiceDep = Annotated[Service, Depends(get_service)]
 PredictorDep = Annotated[object, Depends(get_predictor)]
-BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
-MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 
 _bearer = HTTPBearer(auto_error=False, description="The API key as a bearer token.")
 _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key.")
 
 
 async def require_api_key(
-    settings: SettingsDep,
+    service: ServiceDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     key: Annotated[str | None, Depends(_key_header)],
 ) -> None:
     """401 unless the request carries TRIAGE_API_KEY (when one is set) as a bearer token or X-API-Key."""
-    if settings.api_key is None:
+    if service.settings.api_key is None:
         return
-    expected = settings.api_key.get_secret_value().encode()
+    expected = service.settings.api_key.get_secret_value().encode()
     given = [value.encode() for value in (bearer and bearer.credentials, key) if value]
     if not any(secrets.compare_digest(value, expected) for value in given):
         raise HTTPException(

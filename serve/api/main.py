@@ -7,7 +7,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from nlp.version import __version__
 from serve.api.batcher import MicroBatcher
-from serve.api.deps import require_api_key
+from serve.api.deps import Service, require_api_key
 from serve.api.errors import add_error_handlers
 from serve.api.logging import AccessLog, configure_logging
 from serve.api.metrics import Metrics
@@ -17,13 +17,13 @@ from serve.api.settings import Settings
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    settings: Settings = app.state.settings
+    settings: Settings = app.state.service.settings
     if settings.model_dir is not None:
         from nlp.predictor import Predictor
 
         app.state.predictor = Predictor.load(settings.model_dir, settings.backend, settings.threads)
     yield
-    await app.state.batcher.stop()
+    await app.state.service.batcher.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,13 +32,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Support triage", version=__version__, lifespan=lifespan, max_body_size=settings.max_body_bytes
     )
-    app.state.settings, app.state.predictor, app.state.metrics = settings, None, Metrics()
-    app.state.batcher = MicroBatcher(
+    metrics = Metrics()
+    batcher = MicroBatcher(
         settings.batch_max_size,
         settings.batch_max_wait_ms,
         settings.forward_batch,
-        app.state.metrics.batch_size.observe,
+        metrics.batch_size.observe,
     )
+    app.state.service, app.state.predictor = Service(settings, batcher, metrics), None
     add_error_handlers(app)
     for router in (classify.router, model.router):
         app.include_router(router, dependencies=[Depends(require_api_key)])
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])  # fmt: skip
-    app.add_middleware(AccessLog, metrics=app.state.metrics)
+    app.add_middleware(AccessLog, metrics=metrics)
     return app
 
 

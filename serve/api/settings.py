@@ -23,9 +23,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(8 * 2**20, gt=0, description="Larger request bodies are refused with 413.")
     batch_max_size: int = Field(64, gt=0, description="Texts per forward pass at most (micro-batching).")
     forward_batch: int = Field(
-        8, gt=0, description="Rows per model call within a pass (sorted by length: small chunks pad little)."
+        4, gt=0, description="Rows per model call within a pass (sorted by length: small chunks pad little)."
     )
-    threads: int = Field(0, ge=0, description="ONNX Runtime / torch intra-op threads; 0 uses every core.")
+    threads: int = Field(
+        1, ge=0, description="Model intra-op threads (0: every core); one leaves a core to the event loop."
+    )
     batch_max_wait_ms: float = Field(
         3.0, ge=0, description="How long a forward pass waits for more requests under concurrent load."
     )

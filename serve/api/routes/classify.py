@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response, status
 
 from nlp.prediction import Prediction
-from serve.api.deps import BatcherDep, MetricsDep, PredictorDep, SettingsDep
+from serve.api.deps import PredictorDep, Service, ServiceDep
 from serve.api.logging import log_messages
 from serve.api.schemas import BatchRequest, BatchResponse, Error, Message
-from serve.api.settings import Settings
 
 router = APIRouter(prefix="/v1/classify", tags=["classify"])
 
@@ -29,14 +28,12 @@ ERRORS = {
 async def classify(
     message: Message,
     predictor: PredictorDep,
-    batcher: BatcherDep,
-    metrics: MetricsDep,
-    settings: SettingsDep,
+    service: ServiceDep,
     evidence: Evidence = False,
 ) -> Response:
     """Classify one message: complaint labels, sentiment, urgency, retention flag, language, entities."""
-    _check_length(message, settings, "text")
-    (record,) = await _classify([message], predictor, batcher, metrics, settings, evidence)
+    _check_length(message, service, "text")
+    (record,) = await _classify([message], predictor, service, evidence)
     return Response(record.model_dump_json(), media_type="application/json")
 
 
@@ -44,36 +41,34 @@ async def classify(
 async def classify_batch(
     batch: BatchRequest,
     predictor: PredictorDep,
-    batcher: BatcherDep,
-    metrics: MetricsDep,
-    settings: SettingsDep,
+    service: ServiceDep,
     evidence: Evidence = False,
 ) -> Response:
     """Classify up to TRIAGE_MAX_BATCH_ITEMS messages; records come back in the same order."""
-    if len(batch.items) > settings.max_batch_items:
+    limit = service.settings.max_batch_items
+    if len(batch.items) > limit:
         raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            f"{len(batch.items)} items; at most {settings.max_batch_items} per request",
+            status.HTTP_413_CONTENT_TOO_LARGE, f"{len(batch.items)} items; at most {limit} per request"
         )
     for index, message in enumerate(batch.items):
-        _check_length(message, settings, f"items[{index}].text")
-    metrics.request_items.observe(len(batch.items))
-    records = await _classify(batch.items, predictor, batcher, metrics, settings, evidence)
+        _check_length(message, service, f"items[{index}].text")
+    service.metrics.request_items.observe(len(batch.items))
+    records = await _classify(batch.items, predictor, service, evidence)
     return Response(BatchResponse(items=records).model_dump_json(), media_type="application/json")
 
 
-def _check_length(message: Message, settings: Settings, where: str) -> None:
-    if len(message.text) > settings.max_text_chars:
+def _check_length(message: Message, service: Service, where: str) -> None:
+    limit = service.settings.max_text_chars
+    if len(message.text) > limit:
         raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            f"{where} has {len(message.text)} characters; at most {settings.max_text_chars}",
+            status.HTTP_413_CONTENT_TOO_LARGE, f"{where} has {len(message.text)} characters; at most {limit}"
         )
 
 
-async def _classify(messages, predictor, batcher, metrics, settings, evidence: bool) -> list[Prediction]:
+async def _classify(messages, predictor, service: Service, evidence: bool) -> list[Prediction]:
     texts = [message.text for message in messages]
-    records = await batcher.predict(predictor, texts, [message.id for message in messages], evidence)
-    metrics.observe_records(records)
-    if settings.log_text:
+    records = await service.batcher.predict(predictor, texts, [message.id for message in messages], evidence)
+    service.metrics.observe_records(records)
+    if service.settings.log_text:
         log_messages(texts, records)
     return records

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Response
 
-from serve.api.deps import MetricsDep, PredictorDep
+from serve.api.deps import PredictorDep, ServiceDep
 from serve.api.schemas import Error, Status
 
 router = APIRouter(tags=["operations"])
@@ -22,6 +22,6 @@ async def readyz(predictor: PredictorDep) -> Status:
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {"text/plain": {}}}})
-async def metrics(metrics: MetricsDep) -> Response:
+async def metrics(service: ServiceDep) -> Response:
     """Requests and latency by route and status, predictions by label, flagged messages, batch sizes."""
-    return Response(metrics.exposition(), media_type=metrics.content_type)
+    return Response(service.metrics.exposition(), media_type=service.metrics.content_type)
