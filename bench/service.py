@@ -104,12 +104,23 @@ def batch_sizes(base: str) -> tuple[float, float]:
     return float(values.get("triage_batch_size_count", 0)), float(values.get("triage_batch_size_sum", 0))
 
 
-def report(name: str, latencies: list[float], errors: int, elapsed: float) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (fields 14 and 15 of /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def phase(name: str, pid: int, run) -> dict[str, float]:
+    """Run one load phase and print its figures, with the CPU the server and the clients used."""
+    cpu, own = cpu_seconds(pid), time.process_time()
+    latencies, errors, elapsed = run()
+    cpu, own = cpu_seconds(pid) - cpu, time.process_time() - own
     p50, p95, p99 = np.percentile(latencies, [50, 95, 99])
     rate = len(latencies) / elapsed
     print(
-        f"{name:<12} {len(latencies):7d} requests  {rate:7.0f} msg/s  p50 {p50:6.2f} ms  "
-        f"p95 {p95:6.2f} ms  p99 {p99:6.2f} ms  errors {errors}"
+        f"{name:<11} {len(latencies):6d} requests {rate:6.0f} msg/s  p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  "
+        f"p99 {p99:6.2f} ms  errors {errors}  server CPU {1000 * cpu / len(latencies):.2f} ms/msg "
+        f"({cpu / elapsed:.2f} cores; clients {own / elapsed:.2f} cores)"
     )
     return {"p50": p50, "p99": p99, "rate": rate, "errors": errors}
 
@@ -134,11 +145,12 @@ def main() -> None:
         many_clients(base, texts, options.warmup, options.clients)
         one_client(base, texts, min(options.warmup, 2.0))
         rss_warm = rss_mib(server.pid)
-        one = report("1 client", *one_client(base, texts, options.seconds))
+        one = phase("1 client", server.pid, lambda: one_client(base, texts, options.seconds))
         before = batch_sizes(base)
-        many = report(
+        many = phase(
             f"{options.clients} clients",
-            *many_clients(base, texts, options.seconds, options.clients),
+            server.pid,
+            lambda: many_clients(base, texts, options.seconds, options.clients),
         )
         after = batch_sizes(base)
         rss_end = rss_mib(server.pid)
@@ -167,7 +179,8 @@ def main() -> None:
     print("targets:")
     for target, value, ok in checks:
         print(f"  {target:<32} {value:>12}  {'met' if ok else 'MISSED'}")
-    print(f"(cores: {os.cpu_count()}; the clients run on the same machine as the server)")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"(cores: {os.cpu_count()}, load average now {load}; clients and server share the machine)")
 
 
 if __name__ == "__main__":
