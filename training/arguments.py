@@ -23,8 +23,6 @@ class TrainingArguments:
     """None picks 1e-3 for the navec encoder and 5e-5 for a pretrained checkpoint."""
     word_dropout: float = 0.1
     """Share of training tokens replaced by [UNK] in each batch."""
-    subwords: bool = False
-    """Share character 3–5-gram vectors between word forms while training (navec encoder)."""
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     max_tokens: int = 256

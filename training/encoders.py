@@ -8,9 +8,8 @@ from transformers import AutoModel, AutoTokenizer, BertConfig, PreTrainedTokeniz
 
 from nlp.config import TriageConfig
 from nlp.model import TriageModel
-from training.subwords import attach, ngram_table
-from training.tokenizer import SPECIAL_TOKENS, build_tokenizer
-from training.vocabulary import Vocabulary, build_vocabulary, count_words, project
+from training.tokenizer import build_tokenizer
+from training.vocabulary import Vocabulary, build_vocabulary, project
 
 DEFAULT_ENCODER = "navec-bert"
 """The name of the offline default: a compact BERT whose word embeddings come from navec."""
@@ -32,7 +31,7 @@ def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -
 
 
 def navec_model(
-    texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int, subwords: bool = False
+    texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int
 ) -> tuple[TriageModel, PreTrainedTokenizerBase, Vocabulary]:
     """The default: navec word vectors projected (PCA) to `hidden_size` (256 by default: a
     multiple of the head count, and cheaper per layer than navec's 300) and two transformer
@@ -46,8 +45,6 @@ def navec_model(
     with torch.no_grad():
         embeddings.weight.copy_(torch.from_numpy(vectors))
     embeddings.sparse = True  # sparse gradients: only the rows of a batch's words are updated
-    if subwords:  # folded back into one plain matrix after training (training.subwords.fold)
-        attach(model.encoder, ngram_table(vocabulary.words, count_words(texts), len(SPECIAL_TOKENS)))
     return model, tokenizer, vocabulary
 
 

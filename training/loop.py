@@ -107,8 +107,7 @@ class Optimizers:
 
 
 def _is_sparse(model: TriageModel, parameter: torch.nn.Parameter) -> bool:
-    tables = (torch.nn.Embedding, torch.nn.EmbeddingBag)
-    sparse = (m.weight for m in model.modules() if isinstance(m, tables) and m.sparse)
+    sparse = (m.weight for m in model.modules() if isinstance(m, torch.nn.Embedding) and m.sparse)
     return any(parameter is weight for weight in sparse)
 
 

@@ -18,7 +18,6 @@ from training.examples import Examples, load_examples, load_extra
 from training.extra import parse_renames, resolve
 from training.loop import seed_everything, train_model
 from training.metrics import dev_score, evaluate_logits
-from training.subwords import fold
 
 DEV_SHARE = 0.1
 
@@ -56,9 +55,7 @@ def build(args: TrainingArguments, texts: list[str]):
     if args.base_model:
         model, tokenizer = checkpoint_model(args.base_model, args.max_tokens)
         return model, tokenizer, {"encoder": args.base_model}
-    model, tokenizer, vocabulary = navec_model(
-        texts, args.max_tokens, args.seed, args.hidden_size, args.subwords
-    )
+    model, tokenizer, vocabulary = navec_model(texts, args.max_tokens, args.seed, args.hidden_size)
     share = float(vocabulary.pretrained.mean())
     return (
         model,
@@ -85,7 +82,6 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
         f"training on {len(train)} examples ({len(splits['train'])} labelled tickets), dev {len(dev)}"
     )
     result = train_model(model, tokenizer, train, args, evaluate)
-    fold(model.encoder)
     calibrate(model.config, predictor.logits(dev.texts), dev)
     metrics = {
         name: evaluate_logits(model.config, predictor.logits(part.texts), part)
