@@ -158,7 +158,13 @@ def test_limits_are_413(serve):
     long_item = client.post("/v1/classify/batch", json={"items": [{"text": "заказ"}, {"text": "з" * 21}]})
     assert long_item.status_code == 413 and "items[1].text" in long_item.json()["error"]
     huge = client.post("/v1/classify", json={"text": "з" * 5_000})
-    assert huge.status_code == 413
+    assert huge.status_code == 413 and huge.json() == {"error": "request body over 2000 bytes"}
+    streamed = client.post(
+        "/v1/classify",
+        content=iter([b'{"text": "', b"a" * 1_500, b"a" * 1_500, b'"}']),  # chunked: no Content-Length
+        headers={"Content-Type": "application/json"},
+    )
+    assert streamed.status_code == 413 and streamed.json() == {"error": "request body over 2000 bytes"}
 
 
 @pytest.mark.parametrize(

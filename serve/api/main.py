@@ -9,6 +9,7 @@ from nlp.version import __version__
 from serve.api.batcher import MicroBatcher
 from serve.api.deps import Service, require_api_key
 from serve.api.errors import add_error_handlers
+from serve.api.limits import BodyLimit
 from serve.api.logging import AccessLog, configure_logging
 from serve.api.metrics import Metrics
 from serve.api.routes import classify, health, model, page
@@ -29,9 +30,7 @@ async def lifespan(app: FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level)
-    app = FastAPI(
-        title="Support triage", version=__version__, lifespan=lifespan, max_body_size=settings.max_body_bytes
-    )
+    app = FastAPI(title="Support triage", version=__version__, lifespan=lifespan)
     metrics = Metrics()
     batcher = MicroBatcher(
         settings.batch_max_size,
@@ -48,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])  # fmt: skip
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog, metrics=metrics)
     return app
 
