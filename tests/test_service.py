@@ -155,6 +155,9 @@ def test_limits_are_413(serve):
     items = [{"text": "заказ"}] * 4
     assert client.post("/v1/classify/batch", json={"items": items[:3]}).status_code == 200
     assert client.post("/v1/classify/batch", json={"items": items}).status_code == 413
+    strict = serve(max_evidence_items=2)
+    explained = strict.post("/v1/classify/batch?evidence=true", json={"items": items[:3]})
+    assert explained.json() == {"error": "3 items; at most 2 items with evidence per request"}
     long_item = client.post("/v1/classify/batch", json={"items": [{"text": "заказ"}, {"text": "з" * 21}]})
     assert long_item.status_code == 413 and "items[1].text" in long_item.json()["error"]
     huge = client.post("/v1/classify", json={"text": "з" * 5_000})
@@ -307,6 +310,12 @@ def test_cors_origins_are_configurable(serve):
     assert allowed.headers["access-control-allow-origin"] == "https://desk.example"
     other = client.options("/v1/classify", headers={**preflight, "Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_an_unknown_backend_is_refused_when_settings_are_read(monkeypatch):
+    monkeypatch.setenv("TRIAGE_BACKEND", "tensorflow")
+    with pytest.raises(ValueError, match="backend"):
+        Settings()
 
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):

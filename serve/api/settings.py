@@ -1,7 +1,7 @@
 """Service settings, read from the environment (prefix TRIAGE_) or given to `create_app`."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -13,13 +13,16 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(
         Path("models/default"), description="Model directory; None starts without one (tests inject it)."
     )
-    backend: str = Field("auto", description="auto (ONNX when exported), torch or onnx.")
+    backend: Literal["auto", "torch", "onnx"] = Field("auto", description="auto: ONNX when exported.")
     api_key: SecretStr | None = Field(None, description="When set, every /v1 route requires it.")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, comma-separated in the environment."
     )
     max_text_chars: int = Field(10_000, gt=0, description="Longer texts are refused with 413.")
     max_batch_items: int = Field(256, gt=0, description="Larger batches are refused with 413.")
+    max_evidence_items: int = Field(
+        16, gt=0, description="Items per request with ?evidence=true (about 80 ms of CPU each); 413 beyond."
+    )
     max_body_bytes: int = Field(8 * 2**20, gt=0, description="Larger request bodies are refused with 413.")
     batch_max_size: int = Field(64, gt=0, description="Texts per forward pass at most (micro-batching).")
     forward_batch: int = Field(

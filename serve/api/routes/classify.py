@@ -44,11 +44,14 @@ async def classify_batch(
     service: ServiceDep,
     evidence: Evidence = False,
 ) -> Response:
-    """Classify up to TRIAGE_MAX_BATCH_ITEMS messages; records come back in the same order."""
-    limit = service.settings.max_batch_items
+    """Classify up to TRIAGE_MAX_BATCH_ITEMS messages (TRIAGE_MAX_EVIDENCE_ITEMS with evidence);
+    records come back in the same order."""
+    settings = service.settings
+    limit = settings.max_evidence_items if evidence else settings.max_batch_items
     if len(batch.items) > limit:
+        what = "items with evidence" if evidence else "items"
         raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE, f"{len(batch.items)} items; at most {limit} per request"
+            status.HTTP_413_CONTENT_TOO_LARGE, f"{len(batch.items)} items; at most {limit} {what} per request"
         )
     for index, message in enumerate(batch.items):
         _check_length(message, service, f"items[{index}].text")
