@@ -26,7 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import ray
-from ray.data import ActorPoolStrategy, Datasource, ReadTask
+from ray.data import ActorPoolStrategy, Datasource, ReadTask, TaskPoolStrategy
 from ray.data.block import BlockMetadata
 
 from nlp.backends import ONNX_FILES, resolve_backend
@@ -188,13 +188,16 @@ def _read_shard(path: str) -> list[pa.Table]:
 
 
 def _dataset(shards: list[Shard], model_dir: Path, backend: str, job: TagJob, actors: int | None):
-    """read (no CPU reserved: it is I/O) → map_batches over whole blocks, i.e. whole chunks."""
+    """read → map_batches over whole blocks, i.e. whole chunks."""
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     size = actors or max(int(ray.cluster_resources().get("CPU", 1)), 1)
-    return ray.data.read_datasource(ShardSource(shards), num_cpus=0).map_batches(
+    # Reads take no CPU slot (the actors may hold them all) and run one at a time: with no cap,
+    # Ray starts a worker process per pending read task.
+    reads = ray.data.read_datasource(ShardSource(shards), num_cpus=0, compute=TaskPoolStrategy(size=1))
+    return reads.map_batches(
         Tagger,
         fn_constructor_args=(str(model_dir), backend, job.batch_size, job.evidence),
         compute=ActorPoolStrategy(size=size),
