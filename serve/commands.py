@@ -49,7 +49,7 @@ def tag(
     time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
     channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last chunk.")] = False,
-    chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (the unit of resumption).")] = 2048,
+    chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (resumption unit, length sort).")] = 8192,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
     evidence: Annotated[
         bool,

@@ -20,7 +20,7 @@ from serve.tagging.summary import Summary
 from serve.tagging.tagged import parse_time
 from training.data.readers import RawRow, read_rows
 
-CHUNK_ROWS = 2048
+CHUNK_ROWS = 8192  # per chunk: one length sort (less padding than 2048: +4 % msg/s), ~10 s of work
 
 
 @dataclass
