@@ -68,13 +68,13 @@ def test_batch_keeps_order_and_matches_single_calls(client):
         assert single["scores"] == pytest.approx(record["scores"], abs=1e-4)
 
 
-def test_entities_always_and_evidence_on_request(client):
+def test_entities_always_and_evidence_by_default_for_one_message(client):
     text = "Курьер опоздал на 3 дня, перезвоните +7 916 123-45-67, верните деньги !"
-    plain = client.post("/v1/classify", json={"text": text}).json()
+    plain = client.post("/v1/classify?evidence=false", json={"text": text}).json()
     assert "phone" in [entity["type"] for entity in plain["entities"]] and plain["evidence"] == {}
     for entity in plain["entities"]:
         assert text[entity["start"] : entity["end"]] == entity["text"]
-    explained = client.post("/v1/classify?evidence=true", json={"text": text}).json()
+    explained = client.post("/v1/classify", json={"text": text}).json()
     assert explained["labels"] == plain["labels"] and explained["evidence"]
     assert set(explained["evidence"]) <= {*plain["labels"], "urgency"}
     for phrases in explained["evidence"].values():
