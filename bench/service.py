@@ -76,7 +76,8 @@ def one_client(base: str, texts: list[str], seconds: float, offset: int = 0, ste
         while time.perf_counter() - started < seconds:
             sent = time.perf_counter()
             try:
-                ok = client.post("/v1/classify?evidence=false", json={"text": texts[k % len(texts)]}).status_code == 200
+                answer = client.post("/v1/classify?evidence=false", json={"text": texts[k % len(texts)]})
+                ok = answer.status_code == 200
             except httpx.HTTPError:
                 ok = False
             latencies.append((time.perf_counter() - sent) * 1000)
