@@ -101,10 +101,14 @@ def main() -> None:
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     parser.add_argument("--loop-sample", type=int, default=2_000)
     options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tagging-") as work:  # 2.5 GB at 1M rows
+        measure(options, Path(work))
+
+
+def measure(options: argparse.Namespace, work: Path) -> None:
     from nlp import Predictor
     from serve.tagging.job import TagJob
 
-    work = Path(tempfile.mkdtemp(prefix="tagging-"))
     archive = work / "archive.csv"
     build_archive(archive, options.rows)
     predictor = Predictor.load(options.model)
