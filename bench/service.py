@@ -38,12 +38,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(model: Path, port: int) -> subprocess.Popen:
+def start_server(model: Path, port: int, workers: int = 1) -> subprocess.Popen:
     triage = Path(sys.executable).with_name("triage")
     command = (
         [str(triage)] if triage.exists() else [sys.executable, "-c", "from serve.cli import main; main()"]
     )
-    command += ["serve", "--model", str(model), "--port", str(port)]
+    command += ["serve", "--model", str(model), "--port", str(port), "--workers", str(workers)]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -61,11 +61,23 @@ def wait_ready(base: str, server: subprocess.Popen, timeout: float = 180) -> flo
     raise SystemExit("the server was not ready in time")
 
 
+def processes(pid: int) -> list[int]:
+    """The server and its worker processes (`--workers` > 1 forks them)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *(p for child in children for p in processes(int(child)))]
+
+
 def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """VmRSS of the server, summed over its workers."""
+    total = 0
+    for process in processes(pid):
+        for line in Path(f"/proc/{process}/status").read_text().splitlines():
+            if line.startswith("VmRSS"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 def one_client(base: str, texts: list[str], seconds: float, offset: int = 0, step: int = 1) -> tuple:
@@ -106,9 +118,12 @@ def batch_sizes(base: str) -> tuple[float, float]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (fields 14 and 15 of /proc/PID/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of the server and its workers (fields 14 and 15 of /proc/PID/stat)."""
+    total = 0
+    for process in processes(pid):
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def phase(name: str, pid: int, run) -> dict[str, float]:
@@ -131,6 +146,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "default")
     parser.add_argument("--seconds", type=float, default=60.0, help="Length of each load phase.")
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="Server processes (triage serve --workers).")
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="Seconds of concurrent load before measuring."
     )
@@ -138,7 +154,7 @@ def main() -> None:
     texts = corpus_texts()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(options.model, port)
+    server = start_server(options.model, port, options.workers)
     try:
         ready = wait_ready(base, server)
         rss_start = rss_mib(server.pid)

@@ -1,6 +1,7 @@
 """The one inference core every driver calls: texts in, `Prediction` records out."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from nlp.prediction import Prediction
 
 EMPTY_TEXT = "empty text"
 NOT_TEXT = "text is not a string"
+OVERLAP_MIN_TEXTS = 256
+"""From this many texts on, the forward pass runs in a helper thread while this one finds
+entities and languages: ONNX Runtime and PyTorch release the GIL, so the two overlap."""
 
 
 class Predictor:
@@ -25,6 +29,7 @@ class Predictor:
         self.tokenizer = tokenizer
         self.backend = backend
         self.version = getattr(config, "model_version", "") or "unversioned"
+        self._helper: ThreadPoolExecutor | None = None
 
     @classmethod
     def load(cls, model_dir: str | Path, backend: str = "auto", threads: int = 0) -> "Predictor":
@@ -62,17 +67,18 @@ class Predictor:
         records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
         good = [index for index, record in enumerate(records) if record is None]
         encoded = encode(self.tokenizer, [texts[index] for index in good], self.config.max_tokens)
-        probs = probabilities(self.config, self._logits(encoded, batch_size))
+        logits = self._logits_soon(encoded, batch_size)
+        days = list(now) if isinstance(now, Sequence) else [now] * len(texts)
+        found = [extract_entities(texts[index], days[index]) if entities else [] for index in good]
+        languages = [detect_language(texts[index]) for index in good]
+        probs = probabilities(self.config, logits())
         chosen = label_decisions(self.config, probs["complaint"])
         urgency, flags = urgency_decisions(self.config, probs["urgency"])
         for row, index in enumerate(good):
-            records[index] = self._record(probs, row, chosen[row], int(urgency[row]), bool(flags[row]))
-            records[index].id, records[index].truncated = ids[index], encoded[row].truncated
-            records[index].language = detect_language(texts[index])
-        if entities:
-            days = list(now) if isinstance(now, Sequence) else [now] * len(texts)
-            for index in good:
-                records[index].entities = extract_entities(texts[index], days[index])
+            record = self._record(probs, row, chosen[row], int(urgency[row]), bool(flags[row]))
+            record.id, record.truncated = ids[index], encoded[row].truncated
+            record.language, record.entities = languages[row], found[row]
+            records[index] = record
         if evidence:
             self._explain([records[index] for index in good], [texts[index] for index in good], batch_size)
         return records  # type: ignore[return-value]
@@ -103,6 +109,15 @@ class Predictor:
     def logits(self, texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
         """Raw logits of every head, in input order (for calibration and evaluation)."""
         return self._logits(encode(self.tokenizer, texts, self.config.max_tokens), batch_size)
+
+    def _logits_soon(self, encoded: list[Encoded], batch_size: int) -> Callable[[], dict[str, np.ndarray]]:
+        """The logits, computed in the helper thread when there are enough texts to overlap."""
+        if len(encoded) < OVERLAP_MIN_TEXTS:
+            ready = self._logits(encoded, batch_size)
+            return lambda: ready
+        if self._helper is None:
+            self._helper = ThreadPoolExecutor(1, thread_name_prefix="forward")
+        return self._helper.submit(self._logits, encoded, batch_size).result
 
     def _logits(self, encoded: list[Encoded], batch_size: int) -> dict[str, np.ndarray]:
         """Batches sorted by length to cut padding; results put back in input order."""

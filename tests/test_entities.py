@@ -1,5 +1,6 @@
 """Entities over literal Russian strings: each format, exact offsets, normalised values."""
 
+import re
 from datetime import date, datetime
 from itertools import pairwise
 
@@ -127,3 +128,32 @@ def test_relative_days_default_to_today():
 def test_a_moment_counts_as_its_day():
     (entity,) = extract_entities("вчера", now=datetime(2026, 3, 20, 23, 59))
     assert entity.value == "2026-03-19"
+
+
+FAST_PATH = [
+    "списали 1 500 ₽. Верните",
+    "Верните 1500р.",
+    "итого 2 490 рублей, а пришло не всё",
+    "доплата 21 рубль",
+    "ещё 1 500 000 руб. в рассрочку",
+    "деньги(750\nруб.) и ещё 300 руб",
+    "1500,50 руб списали",
+    "Заказ от 15 марта, доставка к 20 марта",
+    "14 и 15 мая списано дважды",
+    "с 5 по 10 июня и 10 мая 2025 года",
+    "к 15:00 15 мая",
+    "оплачен 2 октября, № 55-0119 от 9 октября",
+    "1 Марта пришло",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH)
+def test_reading_plain_sums_and_dates_without_the_parser_finds_what_natasha_finds(text, monkeypatch):
+    """`SIMPLE_SUM` and `DAY_OF_MONTH` stand in for natasha only where it would read the same."""
+    from nlp.entities import dates, money
+
+    fast = extract_entities(text, NOW)
+    monkeypatch.setattr(money, "SIMPLE_SUM", re.compile("(?!)"))
+    monkeypatch.setattr(dates, "_days_of_month", lambda *args: [])
+    assert fast == extract_entities(text, NOW)
+    assert any(entity.type in ("money", "date") for entity in fast)

@@ -34,6 +34,27 @@ def test_batch_size_and_length_sorting_do_not_change_results(predictor):
         assert single.scores == pytest.approx(many.scores, abs=1e-4)
 
 
+def test_large_inputs_overlapping_forward_and_entities_give_the_same_records(predictor):
+    from nlp.predictor import OVERLAP_MIN_TEXTS
+
+    texts = [
+        f"{TEXTS[i % 4]} заказ {1000 + i} на {i} руб" if i % 7 else "" for i in range(OVERLAP_MIN_TEXTS + 9)
+    ]
+    ids = [str(i) for i in range(len(texts))]
+    whole = predictor.predict(texts, ids=ids)
+    pieces = [
+        r
+        for start in range(0, len(texts), 16)
+        for r in predictor.predict(texts[start : start + 16], ids=ids[start : start + 16])
+    ]
+    scores = {"scores", "sentiment_scores", "urgency_score"}
+    assert [r.model_dump(exclude=scores) for r in whole] == [r.model_dump(exclude=scores) for r in pieces]
+    for one, other in zip(whole, pieces, strict=True):
+        assert one.scores == pytest.approx(other.scores, abs=1e-4)
+    assert [r.id for r in whole] == ids and whole[0].error == "empty text"
+    assert {e.type for e in whole[1].entities} >= {"order_number", "money"}
+
+
 @pytest.mark.parametrize(
     ("bad", "error"), [("", "empty text"), ("   \n", "empty text"), (None, "text is not a string")]
 )

@@ -23,6 +23,10 @@ NUMBER_WORDS_BEFORE_CURRENCY = re.compile(
     rf"(?i)(?<![а-яё]){_NUMBER_WORD}[а-яё]*\s+(?:руб|₽|р\b|доллар|евро|€|\$)"
 )
 """A number word right before a currency: the only place the rule for sums in words can match."""
+SIMPLE_SUM = re.compile(r"(?i)(\d{1,3}(?:[ \xa0]\d{3})+|\d+)[ \xa0]?(руб\.?|р\.?|рубл(?:ь|я|ей)|₽)\.?")
+"""A whole window that is only figures and roubles («1 500 руб.», «1500р», «540 рублей», «500 ₽»):
+most sums are written so, and reading them here gives natasha's span and amount without its
+parser (about 1 ms per window). Kopecks, «тыс.», decimals and other currencies go to natasha."""
 
 UNITS = {
     "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
@@ -43,6 +47,9 @@ def find_money(text: str) -> list[Match]:
     found: list[Match] = []
     for start, end in windows(text, CURRENCY_TRIGGER, before=36, after=0, lead=AMOUNT, trail=AFTER_CURRENCY):
         window = text[start:end]
+        if simple := SIMPLE_SUM.fullmatch(window):
+            found.append(_match(start, start + simple.end(2), int(re.sub(r"\D", "", simple[1])), "RUB"))
+            continue
         words = NUMBER_WORDS_BEFORE_CURRENCY.search(window)
         if not words and not DIGIT.search(text, start, end):
             continue
