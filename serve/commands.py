@@ -167,5 +167,8 @@ def serve(
     options = {"host": host, "port": port, "access_log": False, "log_config": UVICORN_LOG_CONFIG}
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
-    else:
+        return
+    from serve.api.metrics import shared_between_workers
+
+    with shared_between_workers():
         uvicorn.run("serve.api.main:app_from_env", factory=True, workers=workers, **options)

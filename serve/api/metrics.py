@@ -1,13 +1,38 @@
-"""Prometheus metrics, in a registry of the app's own (two apps in one process do not collide)."""
+"""Prometheus metrics, in a registry of the app's own (two apps in one process do not collide).
 
-from collections.abc import Iterable
+With several server processes (`triage serve --workers N`) each worker writes its values to
+files in a directory shared by the server (prometheus_client's multiprocess mode), and
+/metrics, whichever worker answers, sums them over all workers.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from nlp.prediction import Prediction
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+@contextmanager
+def shared_between_workers() -> Iterator[None]:
+    """A fresh metrics directory for the workers started inside (read when they import
+    prometheus_client), removed afterwards; a directory the deployment already set is kept."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="triage-metrics-") as directory:
+        os.environ[MULTIPROCESS_DIR] = directory
+        try:
+            yield
+        finally:
+            os.environ.pop(MULTIPROCESS_DIR, None)
 
 
 class Metrics:
@@ -51,4 +76,8 @@ class Metrics:
                 self.flagged.inc()
 
     def exposition(self) -> bytes:
+        if os.environ.get(MULTIPROCESS_DIR):
+            every_worker = CollectorRegistry()
+            MultiProcessCollector(every_worker)
+            return generate_latest(every_worker)
         return generate_latest(self.registry)
