@@ -16,11 +16,12 @@ def two_workers(tiny_model):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-c", "from serve.cli import main; main()", "serve", "--model", str(tiny_model)]
+    command = [sys.executable, "-c", "from serve.cli import main; main()", "serve"]
+    command += ["--model", str(tiny_model), "--port", str(port), "--workers", "2"]
     environment = {**os.environ, "TRIAGE_BACKEND": "torch"}
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     server = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", "2"],
+        command,
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
