@@ -1,6 +1,6 @@
 """The one inference core every driver calls: texts in, `Prediction` records out."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -74,8 +74,9 @@ class Predictor:
         probs = probabilities(self.config, logits())
         chosen = label_decisions(self.config, probs["complaint"])
         urgency, flags = urgency_decisions(self.config, probs["urgency"])
-        for row, index in enumerate(good):
-            record = self._record(probs, row, chosen[row], int(urgency[row]), bool(flags[row]))
+        for row, (index, record) in enumerate(
+            zip(good, self._records(probs, chosen, urgency, flags), strict=True)
+        ):
             record.id, record.truncated = ids[index], encoded[row].truncated
             record.language, record.entities = languages[row], found[row]
             records[index] = record
@@ -148,20 +149,29 @@ class Predictor:
             return Prediction(id=record_id, error=EMPTY_TEXT, model_version=self.version)
         return None
 
-    def _record(self, probs: dict, row: int, chosen: np.ndarray, urgency: int, flag: bool) -> Prediction:
-        config = self.config
-        high = config.flag_index
-        return Prediction(
-            labels=[name for name, on in zip(config.complaint_labels, chosen, strict=True) if on],
-            scores=_rounded(config.complaint_labels, probs["complaint"][row]),
-            sentiment=config.sentiments[int(probs["sentiment"][row].argmax())],
-            sentiment_scores=_rounded(config.sentiments, probs["sentiment"][row]),
-            urgency=config.urgencies[urgency],
-            urgency_score=round(float(probs["urgency"][row, high]), 4),
-            retention_flag=flag,
-            model_version=self.version,
-        )
+    def _records(
+        self, probs: dict[str, np.ndarray], chosen: np.ndarray, urgency: np.ndarray, flags: np.ndarray
+    ) -> Iterator[Prediction]:
+        """One record per row of `probs`, built from plain lists (numpy scalars and the
+        config's attribute lookups cost more than the rest of the record)."""
+        labels, sentiments, urgencies = self._heads().values()
+        complaint, sentiment = probs["complaint"].tolist(), probs["sentiment"].tolist()
+        best = probs["sentiment"].argmax(axis=1).tolist()
+        high = probs["urgency"][:, self.config.flag_index].tolist()
+        for row, (on, level, flag) in enumerate(
+            zip(chosen.tolist(), urgency.tolist(), flags.tolist(), strict=True)
+        ):
+            yield Prediction.model_construct(
+                labels=[name for name, yes in zip(labels, on, strict=True) if yes],
+                scores=_rounded(labels, complaint[row]),
+                sentiment=sentiments[best[row]],
+                sentiment_scores=_rounded(sentiments, sentiment[row]),
+                urgency=urgencies[level],
+                urgency_score=round(high[row], 4),
+                retention_flag=flag,
+                model_version=self.version,
+            )
 
 
-def _rounded(names: Sequence[str], values: np.ndarray) -> dict[str, float]:
-    return {name: round(float(value), 4) for name, value in zip(names, values, strict=True)}
+def _rounded(names: Sequence[str], values: list[float]) -> dict[str, float]:
+    return {name: round(value, 4) for name, value in zip(names, values, strict=True)}
