@@ -97,7 +97,7 @@ def train(
         list[str] | None, typer.Option(help="Field rename for auxiliary files: TARGET=FIELD.")
     ] = None,
     epochs: Annotated[int, typer.Option(help="Maximum epochs (early stopping on dev).")] = 20,
-    hidden_size: Annotated[int, typer.Option(help="Width of the default navec encoder.")] = 256,
+    hidden_size: Annotated[int, typer.Option(help="Width of the default navec encoder.")] = 128,
     batch_size: Annotated[int, typer.Option(help="Examples per optimisation step.")] = 32,
     learning_rate: Annotated[
         float | None, typer.Option(help="Peak learning rate (default by encoder).")

@@ -33,9 +33,9 @@ def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -
 def navec_model(
     texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int
 ) -> tuple[TriageModel, PreTrainedTokenizerBase, Vocabulary]:
-    """The default: navec word vectors projected (PCA) to `hidden_size` (256 by default: a
-    multiple of the head count, and cheaper per layer than navec's 300) and two transformer
-    layers on top; the embeddings are fine-tuned with the rest."""
+    """The default: navec word vectors projected (PCA) to `hidden_size` (128 by default: a
+    multiple of the head count, and about a sixth of the cost per layer of navec's 300) and two
+    transformer layers on top; the embeddings are fine-tuned with the rest."""
     vocabulary = build_vocabulary(texts, seed=seed)
     tokenizer = build_tokenizer(vocabulary.words, max_tokens=max_tokens)
     vectors = project(vocabulary.vectors, hidden_size)
