@@ -161,7 +161,7 @@ class Predictor:
         for row, (on, level, flag) in enumerate(
             zip(chosen.tolist(), urgency.tolist(), flags.tolist(), strict=True)
         ):
-            yield Prediction.model_construct(
+            yield Prediction(
                 labels=[name for name, yes in zip(labels, on, strict=True) if yes],
                 scores=_rounded(labels, complaint[row]),
                 sentiment=sentiments[best[row]],

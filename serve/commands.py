@@ -59,6 +59,9 @@ def tag(
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster to join (--engine ray); default: a local Ray.")
     ] = None,
+    threads: Annotated[
+        int, typer.Option(min=0, help="Model threads (per Ray actor with --engine ray); 0: every core here.")
+    ] = 0,
 ) -> None:
     """Tag every row of an archive; unclassifiable rows go to OUT.rejects.jsonl with a reason."""
     from nlp.predictor import Predictor
@@ -71,13 +74,15 @@ def tag(
         raise typer.BadParameter("--engine is local or ray; --ray-address needs --engine ray")
     columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
     job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence)
-    predictor = Predictor.load(model, backend=backend) if engine == "local" else None
+    predictor = Predictor.load(model, backend=backend, threads=threads) if engine == "local" else None
     try:
         with RowProgress(console, count_rows(source)) as progress:
             if predictor is None:
                 from serve.tagging.ray_engine import run_on_ray
 
-                summary = run_on_ray(job, model, backend, ray_address, resume, on_rows=progress.advance)
+                summary = run_on_ray(
+                    job, model, backend, ray_address, resume, on_rows=progress.advance, threads=threads
+                )
             else:
                 summary = job.run(predictor, resume=resume, on_rows=progress.advance)
     except (OSError, ValueError) as exc:

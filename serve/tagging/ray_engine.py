@@ -7,7 +7,10 @@ rows go to a Parquet shard in OUTPUT.parts/; Ray Data reads the shards on the dr
 Predictor once, and the predictions come back in chunk order (`preserve_order`). The driver
 commits every chunk through `TagJob.commit`, so parts, summaries, `--resume` (per chunk) and the
 atomic join are the local engine's own. Each chunk is predicted in one call with the same texts
-as the local engine, hence the same forward batches and the same records.
+as the local engine, hence the same forward batches, and each actor runs as many ONNX Runtime
+threads as the local engine (`threads`, default every core of this machine), hence the same
+records: ONNX Runtime's sums depend on its thread count (with one thread per actor against two
+locally, one row in 5,000 differed in the fourth decimal of a score).
 
 Shards carry the input fields and the predictions as pickles: exact for any field type (Parquet
 timestamps, nested JSON) and read back only by the run that wrote them.
@@ -55,15 +58,20 @@ def run_on_ray(
     resume: bool = False,
     on_rows: Callable[[int], None] | None = None,
     actors: int | None = None,
+    threads: int = 0,
 ) -> Summary:
-    """Tag `job.source` into `job.target` on a local Ray, or on the cluster at `address`."""
+    """Tag `job.source` into `job.target` on a local Ray, or on the cluster at `address`.
+
+    Each actor takes `threads` CPUs and runs that many model threads (0: this machine's cores).
+    """
     model_dir = Path(model_dir).resolve()
+    threads = threads or os.cpu_count() or 1
     check_model(model_dir, backend)
     fmt = job.start(resume, on_rows)
     shards = write_shards(job)
     if any(shard.good for shard in shards):
         with ray_session(address):
-            dataset = _dataset(shards, model_dir, backend, job, actors)
+            dataset = _dataset(shards, model_dir, backend, job, actors, threads)
             with closing(tagged_rows(dataset)) as results:
                 _commit_all(job, shards, results, fmt, on_rows)
     else:
@@ -132,12 +140,14 @@ def _commit(job: TagJob, shard: Shard, rows: list[tuple], fmt: str) -> None:
 
 
 class Tagger:
-    """One Ray actor's work: the Predictor, loaded once with one thread, applied chunk by chunk."""
+    """One Ray actor's work: the Predictor, loaded once, applied chunk by chunk."""
 
-    def __init__(self, model_dir: str, backend: str, batch_size: int, evidence: bool = False) -> None:
+    def __init__(
+        self, model_dir: str, backend: str, batch_size: int, evidence: bool = False, threads: int = 1
+    ) -> None:
         from nlp.predictor import Predictor
 
-        self.predictor = Predictor.load(model_dir, backend=backend, threads=1)
+        self.predictor = Predictor.load(model_dir, backend=backend, threads=threads)
         self.batch_size, self.evidence = batch_size, evidence
 
     def __call__(self, batch: pa.Table) -> pa.Table:
@@ -187,21 +197,23 @@ def _read_shard(path: str) -> list[pa.Table]:
     return [pq.read_table(path)]
 
 
-def _dataset(shards: list[Shard], model_dir: Path, backend: str, job: TagJob, actors: int | None):
+def _dataset(
+    shards: list[Shard], model_dir: Path, backend: str, job: TagJob, actors: int | None, threads: int
+):
     """read → map_batches over whole blocks, i.e. whole chunks."""
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     context.print_on_execution_start = False
-    size = actors or max(int(ray.cluster_resources().get("CPU", 1)), 1)
+    size = actors or max(int(ray.cluster_resources().get("CPU", 1)) // threads, 1)
     # Reads take no CPU slot (the actors may hold them all) and run one at a time: with no cap,
     # Ray starts a worker process per pending read task.
     reads = ray.data.read_datasource(ShardSource(shards), num_cpus=0, compute=TaskPoolStrategy(size=1))
     return reads.map_batches(
         Tagger,
-        fn_constructor_args=(str(model_dir), backend, job.batch_size, job.evidence),
+        fn_constructor_args=(str(model_dir), backend, job.batch_size, job.evidence, threads),
         compute=ActorPoolStrategy(size=size),
-        num_cpus=1,
+        num_cpus=threads,
         batch_size=None,
         batch_format="pyarrow",
         udf_modifying_row_count=False,
