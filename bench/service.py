@@ -1,12 +1,12 @@
 """Latency, throughput and memory of the classification service, measured and printed (not a test).
 
-    .venv/bin/python bench/service.py --model models/default [--seconds 60] [--clients 32]
+    .venv/bin/python bench/service.py --model models/default [--seconds 60] [--clients 32] [--workers N]
 
-Starts `triage serve` in a subprocess and waits for /readyz, warms it up, then for `--seconds`
-each: one client sending corpus texts one after another, and `--clients` concurrent clients
-(threads, each an httpx client on a keep-alive connection). Prints p50/p95/p99 latency,
-messages/s, errors, the server's RSS (VmRSS) after start-up, after warm-up and after the load,
-and the mean micro-batch size.
+Starts `triage serve --workers N` (default: one worker per core) in a subprocess and waits for
+/readyz, warms it up, then for `--seconds` each: one client sending corpus texts one after
+another, and `--clients` concurrent clients (threads, each an httpx client on a keep-alive
+connection). Prints p50/p95/p99 latency, messages/s, errors, the server's RSS (VmRSS, summed
+over its workers) after start-up, after warm-up and after the load, and the mean micro-batch size.
 Server settings come from TRIAGE_ variables in the environment, as for `triage serve`.
 """
 
@@ -146,7 +146,12 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "default")
     parser.add_argument("--seconds", type=float, default=60.0, help="Length of each load phase.")
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=1, help="Server processes (triage serve --workers).")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count(),
+        help="Server processes (triage serve --workers); one per core.",
+    )
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="Seconds of concurrent load before measuring."
     )
