@@ -57,10 +57,10 @@ class Predictor:
     ) -> list[Prediction]:
         """One record per input, in input order; bad inputs get a record with `error` set.
 
-        `entities`: order numbers, sums, dates, phones, e-mails, cards (about 0.25 ms per text,
-        ~18 % of archive tagging time). `evidence`: the phrases behind each label and a high
-        urgency (about 30 extra forward rows per text, at most 64 + 6 per label; see
-        `nlp.evidence`). `now`: the day relative dates count from,
+        `entities`: order numbers, sums, dates, phones, e-mails, cards (about 0.15 ms per text,
+        a quarter of `predict`'s time with the default model; bench/evidence.py). `evidence`:
+        the phrases behind each label and a high urgency (about 30 extra forward rows per text,
+        at most 64 + 6 per label; see `nlp.evidence`). `now`: the day relative dates count from,
         one for all texts or one per text (None: today).
         """
         ids = list(ids) if ids is not None else [None] * len(texts)
