@@ -144,3 +144,13 @@ def test_a_model_that_cannot_load_fails_before_ray_starts(tiny_model, tmp_path, 
     with pytest.raises(FileNotFoundError, match=message):
         ray_engine.run_on_ray(TagJob(source, tmp_path / "o.csv"), model_dir, backend=backend)
     assert not ray.is_initialized()
+
+
+def test_more_threads_than_any_node_has_is_a_clear_error_not_a_hang(tiny_model, tmp_path):
+    import ray
+
+    source = write_archive(tmp_path / "in.jsonl")
+    command = ["tag", str(source), "--out", str(tmp_path / "o.csv"), "--model", str(tiny_model)]
+    result = CliRunner().invoke(app, [*command, "--engine", "ray", "--threads", "512"])
+    assert result.exit_code == 2 and "--threads 512: no Ray node has that many CPUs" in result.output
+    assert not ray.is_initialized() and not (tmp_path / "o.csv").exists()

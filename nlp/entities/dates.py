@@ -49,16 +49,12 @@ def _days_of_month(text: str, start: int, end: int, now: date) -> list[Match]:
     rest = DAY_OF_MONTH.sub(" ", text[start:end])
     if not days or DIGIT.search(rest) or MONTH_TRIGGER.search(rest):
         return []
-    return [
-        Match(
-            "date",
-            day.start(),
-            day.end(),
-            _iso_day(_closest_year(month, int(day[1]), now), month, int(day[1])),
-        )
-        for day in days
-        for month in [MONTHS.index(day[2]) + 1]
-    ]
+    return [_day_of_month(day, now) for day in days]
+
+
+def _day_of_month(day: re.Match, now: date) -> Match:
+    month, number = MONTHS.index(day[2]) + 1, int(day[1])
+    return Match("date", day.start(), day.end(), _iso_day(_closest_year(month, number, now), month, number))
 
 
 def find_dates(text: str, now: date) -> list[Match]:

@@ -205,6 +205,9 @@ def _dataset(
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     context.print_on_execution_start = False
+    largest = max((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=0)
+    if threads > largest:  # such an actor would wait for a node forever
+        raise ValueError(f"--threads {threads}: no Ray node has that many CPUs (at most {largest:g})")
     size = actors or max(int(ray.cluster_resources().get("CPU", 1)) // threads, 1)
     # Reads take no CPU slot (the actors may hold them all) and run one at a time: with no cap,
     # Ray starts a worker process per pending read task.
