@@ -1,5 +1,7 @@
 """The Predictor on a tiny saved model: records, order, bad input, truncation, batching."""
 
+import threading
+
 import pytest
 
 from nlp import Predictor
@@ -38,10 +40,17 @@ def test_large_inputs_overlapping_forward_and_entities_give_the_same_records(pre
     from nlp.predictor import OVERLAP_MIN_TEXTS
 
     texts = [
-        f"{TEXTS[i % 4]} заказ {1000 + i} на {i} руб" if i % 7 else "" for i in range(OVERLAP_MIN_TEXTS + 9)
+        f"{TEXTS[i % 4]} заказ {1000 + i} на {i} руб" if i % 7 else "" for i in range(2 * OVERLAP_MIN_TEXTS)
     ]
     ids = [str(i) for i in range(len(texts))]
-    whole = predictor.predict(texts, ids=ids)
+    started = []
+    logits = predictor._logits
+    with pytest.MonkeyPatch.context() as patch:  # record which thread runs the forward pass
+        patch.setattr(
+            predictor, "_logits", lambda *a: started.append(threading.current_thread()) or logits(*a)
+        )
+        whole = predictor.predict(texts, ids=ids)
+    assert started and started[0] is not threading.main_thread()
     pieces = [
         r
         for start in range(0, len(texts), 16)
