@@ -157,3 +157,17 @@ def test_reading_plain_sums_and_dates_without_the_parser_finds_what_natasha_find
     monkeypatch.setattr(dates, "_days_of_month", lambda *args: [])
     assert fast == extract_entities(text, NOW)
     assert any(entity.type in ("money", "date") for entity in fast)
+
+
+@pytest.mark.parametrize(
+    "text", ["списали 1 500 ₽. Верните", "Верните 1500р.", "Заказ от 15 марта пришёл 20 марта"]
+)
+def test_plain_sums_and_dates_are_read_without_the_parser(text, monkeypatch):
+    from nlp.entities import dates, money
+
+    def parser_called():
+        raise AssertionError("natasha's parser ran on a plain sum or date")
+
+    monkeypatch.setattr(money, "money_extractor", parser_called)
+    monkeypatch.setattr(dates, "dates_extractor", parser_called)
+    assert any(entity.type in ("money", "date") for entity in extract_entities(text, NOW))
