@@ -28,6 +28,8 @@ from nlp.labels import COMPLAINT_LABELS, SENTIMENTS  # noqa: E402
 
 TICKETS = ROOT / "data" / "tickets"
 SHARED = ROOT.parent / "shared" / "datasets"
+HIGH = 2
+"""Index of the retention urgency («high»)."""
 console = Console()
 
 
@@ -41,17 +43,19 @@ def train_default(out: Path, epochs: int, extra: list[str]) -> tuple[dict, float
     return metrics, time.perf_counter() - started
 
 
-def baseline_figures(extra_texts: list[str], extra_sentiment: list[str]):
-    """TF-IDF (words 1–2 + characters 2–5) + logistic regression; thresholds tuned on dev."""
+def tfidf_models(extra_texts: list[str] = (), extra_sentiment: list[str] = ()):
+    """TF-IDF (words 1–2 + characters 2–5) + logistic regression on data/tickets; thresholds
+    tuned on dev. Returns (per-label decision functions, sentiment model, urgency model, flag
+    threshold, features)."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
 
     from training.calibrate import best_threshold
     from training.examples import load_examples
 
-    train, dev, test = (load_examples(TICKETS / f"{name}.jsonl") for name in ("train", "dev", "test"))
+    extra_texts, extra_sentiment = list(extra_texts), list(extra_sentiment)
+    train, dev = (load_examples(TICKETS / f"{name}.jsonl") for name in ("train", "dev"))
     fold = lambda text: text.lower().replace("ё", "е")  # noqa: E731
     words = TfidfVectorizer(preprocessor=fold, ngram_range=(1, 2), sublinear_tf=True)
     chars = TfidfVectorizer(
@@ -62,15 +66,14 @@ def baseline_figures(extra_texts: list[str], extra_sentiment: list[str]):
     def features(texts):
         return hstack([words.transform(texts), chars.transform(texts)]).tocsr()
 
-    x_train, x_dev, x_test = features(train.texts), features(dev.texts), features(test.texts)
-    predicted = np.zeros_like(test.complaints, dtype=bool)
-    for k in range(len(COMPLAINT_LABELS)):
+    x_train, x_dev = features(train.texts), features(dev.texts)
+    complaint_models = {}
+    for k, label in enumerate(COMPLAINT_LABELS):
         model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(
             x_train, train.complaints[:, k]
         )
         threshold = best_threshold(model.predict_proba(x_dev)[:, 1], dev.complaints[:, k].astype(bool))
-        predicted[:, k] = model.predict_proba(x_test)[:, 1] >= threshold
-    truth = test.complaints.astype(bool)
+        complaint_models[label] = lambda x, m=model, t=threshold: m.predict_proba(x)[:, 1] >= t
     sentiment_x = features(train.texts + extra_texts) if extra_texts else x_train
     sentiment_y = [SENTIMENTS[i] for i in train.sentiment] + extra_sentiment
     sentiment_model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(
@@ -79,9 +82,24 @@ def baseline_figures(extra_texts: list[str], extra_sentiment: list[str]):
     urgency_model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(
         x_train, train.urgency
     )
-    high = 2
-    flag_threshold = best_threshold(urgency_model.predict_proba(x_dev)[:, high], dev.urgency == high)
-    flags = urgency_model.predict_proba(x_test)[:, high] >= flag_threshold
+    flag_threshold = best_threshold(urgency_model.predict_proba(x_dev)[:, HIGH], dev.urgency == HIGH)
+    return complaint_models, sentiment_model, urgency_model, flag_threshold, features
+
+
+def baseline_figures(extra_texts: list[str], extra_sentiment: list[str]):
+    """The TF-IDF baseline's test figures, and its sentiment predictor."""
+    from sklearn.metrics import f1_score
+
+    from training.examples import load_examples
+
+    complaint_models, sentiment_model, urgency_model, flag_threshold, features = tfidf_models(
+        extra_texts, extra_sentiment
+    )
+    test = load_examples(TICKETS / "test.jsonl")
+    x_test = features(test.texts)
+    predicted = np.stack([complaint_models[label](x_test) for label in COMPLAINT_LABELS], axis=1)
+    truth = test.complaints.astype(bool)
+    flags = urgency_model.predict_proba(x_test)[:, HIGH] >= flag_threshold
     figures = {
         "complaint micro-F1": f1_score(truth, predicted, average="micro"),
         "complaint macro-F1": f1_score(truth, predicted, average="macro"),
@@ -89,7 +107,7 @@ def baseline_figures(extra_texts: list[str], extra_sentiment: list[str]):
             [SENTIMENTS[i] for i in test.sentiment], sentiment_model.predict(x_test), average="macro"
         ),
         "urgency macro-F1": f1_score(test.urgency, urgency_model.predict(x_test), average="macro"),
-        "retention-flag F1": f1_score(test.urgency == high, flags),
+        "retention-flag F1": f1_score(test.urgency == HIGH, flags),
     }
     return figures, lambda texts: sentiment_model.predict(features(texts))
 

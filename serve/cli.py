@@ -6,7 +6,7 @@ import typer
 
 from nlp.version import __version__
 from serve.commands import predict, queue, report, serve, tag
-from training.cli import data_app, evaluate, export, train
+from training.cli import base_app, data_app, evaluate, export, train
 
 app = typer.Typer(
     name="triage",
@@ -14,6 +14,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(data_app, name="data")
+app.add_typer(base_app, name="base")
 app.command()(train)
 app.command()(evaluate)
 app.command()(export)

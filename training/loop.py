@@ -70,7 +70,8 @@ def tensors(encoded: list, examples: Examples, index: np.ndarray, pad_id: int) -
 
 
 class Optimizers:
-    """AdamW for dense parameters, SparseAdam for sparse embeddings, one warm-up schedule each.
+    """AdamW for dense parameters (the encoder at `lr`, pool and heads at `head_lr`), SparseAdam
+    for sparse embeddings, one warm-up schedule each.
 
     A sparse embedding updates only the rows of the words in the batch: with a 80k-word
     vocabulary that is most of a step's work saved, and rows of words never seen in training
@@ -80,19 +81,24 @@ class Optimizers:
     def __init__(self, model: TriageModel, args: TrainingArguments, total: int) -> None:
         from transformers import get_linear_schedule_with_warmup
 
-        sparse, decay, no_decay = [], [], []
+        if args.frozen_embeddings:
+            model.encoder.get_input_embeddings().weight.requires_grad_(False)
+        sparse, groups = [], {}
         for name, parameter in model.named_parameters():
             if not parameter.requires_grad:
                 continue
             if _is_sparse(model, parameter):
                 sparse.append(parameter)
-            elif parameter.ndim < 2 or "LayerNorm" in name or "embeddings" in name:
-                no_decay.append(parameter)
-            else:
-                decay.append(parameter)
-        self.dense = decay + no_decay
-        groups = [{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay}]
-        self.optimizers = [torch.optim.AdamW(groups, lr=args.lr, weight_decay=0.0)]
+                continue
+            lr = args.lr if name.startswith("encoder.") else args.head_lr
+            decays = not (parameter.ndim < 2 or "LayerNorm" in name or "embeddings" in name)
+            groups.setdefault((lr, decays), []).append(parameter)
+        self.dense = [parameter for group in groups.values() for parameter in group]
+        param_groups = [
+            {"params": params, "lr": lr, "weight_decay": args.weight_decay if decays else 0.0}
+            for (lr, decays), params in groups.items()
+        ]
+        self.optimizers = [torch.optim.AdamW(param_groups, lr=args.lr)]
         if sparse:
             self.optimizers.append(torch.optim.SparseAdam(sparse, lr=args.lr))
         warmup = int(total * args.warmup_ratio)
@@ -146,9 +152,9 @@ def train_model(
             model.train()
             for batch in _limited(epoch_batches(lengths, args.batch_size, rng), total - result.steps):
                 inputs = tensors(encoded, train, batch, tokenizer.pad_token_id or 0)
-                if args.word_dropout and tokenizer.unk_token_id is not None:
+                if args.dropout_rate and tokenizer.unk_token_id is not None:
                     ids, mask = inputs["input_ids"].numpy(), inputs["attention_mask"].numpy()
-                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, args.word_dropout, rng)
+                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, args.dropout_rate, rng)
                     inputs["input_ids"] = torch.from_numpy(dropped)
                 loss = model(**inputs).loss
                 loss.backward()

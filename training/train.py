@@ -11,6 +11,7 @@ from nlp.backends import TorchBackend
 from nlp.labels import COMPLAINT_LABELS
 from nlp.predictor import Predictor
 from training.arguments import TrainingArguments
+from training.bases.build import resolve_base
 from training.calibrate import calibrate
 from training.card import model_card
 from training.encoders import DEFAULT_ENCODER, checkpoint_model, navec_model
@@ -53,7 +54,7 @@ def _subset(examples: Examples, index: np.ndarray) -> Examples:
 
 def build(args: TrainingArguments, texts: list[str]):
     if args.base_model:
-        model, tokenizer = checkpoint_model(args.base_model, args.max_tokens)
+        model, tokenizer = checkpoint_model(resolve_base(args.base_model), args.max_tokens)
         return model, tokenizer, {"encoder": args.base_model}
     model, tokenizer, vocabulary = navec_model(texts, args.max_tokens, args.seed, args.hidden_size)
     share = float(vocabulary.pretrained.mean())
@@ -121,6 +122,10 @@ def save(model, tokenizer, args: TrainingArguments, metrics: dict, data: dict, e
         "epochs": args.epochs,
         "batch size": args.batch_size,
         "learning rate": args.lr,
+        "head learning rate": args.head_lr,
+        "word embeddings": "frozen" if args.frozen_embeddings else "trained",
+        "word dropout": args.dropout_rate,
+        "max tokens": model.config.max_tokens,
     }
     training |= {
         "seed": args.seed,
