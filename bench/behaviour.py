@@ -1,8 +1,11 @@
 """Behavioural checks (after Ribeiro et al., 2020, «CheckList») run against a trained model.
 
-Minimum functionality: one-liners whose label is obvious. Invariance: edits that must not
-change the complaint labels (ё/е, case, a changed name or order number). Negation: denied
-problems must not be labelled. Directional: adding a churn threat must raise urgency.
+Minimum functionality: one-liners whose label is obvious. Short reviews: blunt, generic
+feedback as app-store and survey answers are written (the label must be found). No complaint:
+praise, price and assortment remarks, wishes (no label). Sarcasm: praise words, complaint
+meaning (the label and a negative sentiment). Invariance: edits that must not change the
+complaint labels (ё/е, case, a changed name or order number). Negation: denied problems must
+not be labelled. Directional: adding a churn threat must raise urgency.
 """
 
 MINIMUM_FUNCTIONALITY = {
@@ -67,6 +70,40 @@ MINIMUM_FUNCTIONALITY = {
         "Скидка по акции не сработала",
     ],
 }
+
+SHORT_REVIEWS = {
+    "late_delivery": ["вечно везёте дольше обещанного", "доставка стала медленнее", "ждали полтора часа"],
+    "courier_issue": ["курьеры грубят", "курьер не поднялся на этаж", "доставщик даже не позвонил"],
+    "damaged_item": ["фрукты часто гнилые", "опять просрочку привезли", "яйца битые"],
+    "incomplete_order": [
+        "постоянно что-то не докладывают",
+        "половины заказа не было",
+        "забыли положить хлеб",
+    ],
+    "app_issue": ["приложение виснет", "после обновления ничего не грузится", "не могу зайти в аккаунт"],
+    "support_unresponsive": ["поддержка отвечает шаблонами", "в чате никто не отвечает", "бот бесполезный"],
+    "price_promo": ["промокод не сработал", "скидка не применилась", "в корзине цена выше чем на витрине"],
+    "order_cancelled": ["заказ отменили без причины", "опять отмена заказа", "курьер отменил доставку"],
+}
+
+NO_COMPLAINT = [
+    "всё супер, спасибо",
+    "цены кусаются",
+    "ассортимент маленький",
+    "добавьте тёмную тему",
+    "быстро и удобно",
+    "хотелось бы больше фермерских продуктов",
+    "норм",
+    "до скольки вы работаете?",
+]
+
+SARCASM = [
+    ("Спасибо, что привезли всего через три часа, очень оперативно 👏", "late_delivery"),
+    ("Браво, опять не положили половину заказа", "incomplete_order"),
+    ("Отличный сервис: приложение падает на каждом шаге", "app_issue"),
+    ("Курьер просто душка, швырнул пакет и ушёл", "courier_issue"),
+    ("Прекрасно, третий раз подряд тухлые помидоры", "damaged_item"),
+]
 
 INVARIANCE = [
     ("Курьер опоздал на два часа, заказ 4471-220", "курьер опоздал на два часа, заказ 9183-005"),

@@ -134,6 +134,22 @@ def behavioural(predictor) -> dict[str, tuple[int, int]]:
         sum(label in r.labels for (label, _), r in zip(mft_texts, records, strict=False)),
         len(records),
     )
+    short = [(label, text) for label, texts in behaviour.SHORT_REVIEWS.items() for text in texts]
+    records = predictor.predict([text for _, text in short])
+    results["short generic reviews"] = (
+        sum(label in r.labels for (label, _), r in zip(short, records, strict=True)),
+        len(records),
+    )
+    records = predictor.predict(behaviour.NO_COMPLAINT)
+    results["no complaint (praise, prices, wishes)"] = (sum(not r.labels for r in records), len(records))
+    records = predictor.predict([text for text, _ in behaviour.SARCASM])
+    results["sarcasm (label and negative)"] = (
+        sum(
+            label in r.labels and r.sentiment == "negative"
+            for (_, label), r in zip(behaviour.SARCASM, records, strict=True)
+        ),
+        len(records),
+    )
     pairs = predictor.predict([text for pair in behaviour.INVARIANCE for text in pair])
     same = sum(pairs[i].labels == pairs[i + 1].labels for i in range(0, len(pairs), 2))
     results["invariance (ё/е, case, names, numbers)"] = (same, len(behaviour.INVARIANCE))

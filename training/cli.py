@@ -119,7 +119,7 @@ def build_base(
         return
     share = unchanged_share(built.full_tokenizer, built.tokenizer, real)
     console.print(
-        f"texts of {SHARED_DATASETS} segmented exactly as by the full vocabulary: {share:.2%} of {len(real):,}"
+        f"texts of {SHARED_DATASETS} segmented as by the full vocabulary: {share:.2%} of {len(real):,}"
     )
 
 
