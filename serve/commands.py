@@ -64,6 +64,8 @@ def tag(
     ] = 0,
 ) -> None:
     """Tag every row of an archive; unclassifiable rows go to OUT.rejects.jsonl with a reason."""
+    from rich.markup import escape
+
     from nlp.predictor import Predictor
     from serve.tagging.job import TagJob
     from serve.tagging.progress import RowProgress, count_rows
@@ -73,9 +75,9 @@ def tag(
     if engine not in ("local", "ray") or (ray_address and engine != "ray"):
         raise typer.BadParameter("--engine is local or ray; --ray-address needs --engine ray")
     columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
-    job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence)
-    predictor = Predictor.load(model, backend=backend, threads=threads) if engine == "local" else None
     try:
+        job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence)
+        predictor = Predictor.load(model, backend=backend, threads=threads) if engine == "local" else None
         with RowProgress(console, count_rows(source)) as progress:
             if predictor is None:
                 from serve.tagging.ray_engine import run_on_ray
@@ -86,7 +88,7 @@ def tag(
             else:
                 summary = job.run(predictor, resume=resume, on_rows=progress.advance)
     except (OSError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
     print_summary(console, summary, out, job.rejects)
 

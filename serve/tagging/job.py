@@ -1,23 +1,33 @@
 """`triage tag`: stream an archive through the Predictor in chunks, resumably, losing no row.
 
-Each chunk of input rows becomes a part (tagged rows, rejects, summary) under
-`OUTPUT.parts/`. `--resume` skips the committed parts and continues; at the end the parts
-are joined into OUTPUT and OUTPUT.rejects.jsonl, each appearing only when complete.
+Each chunk of input rows becomes a part (tagged rows, rejects, summary) under `OUTPUT.parts/`,
+beside a manifest of what the parts are made from. `--resume` checks the manifest, skips the
+committed parts and continues; at the end the parts are joined by index into OUTPUT and
+OUTPUT.rejects.jsonl (see `finish` for the order that no kill can turn into a shorter output).
+One writer per OUTPUT: `OUTPUT.lock`.
 """
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 
 from nlp.prediction import Prediction
 from nlp.predictor import Predictor
+from serve.tagging.durable import atomic_write, staged, sync_directory
+from serve.tagging.lock import output_lock
+from serve.tagging.manifest import Manifest, check_resume, file_sha256, tool_version
 from serve.tagging.parts import join_parts, output_format, write_part
-from serve.tagging.records import Columns, output_row, reject_record, rejection
+from serve.tagging.preflight import check_collisions, check_drift, check_paths
+from serve.tagging.records import PREDICTION_COLUMNS, Columns, output_row, reject_record, rejection
+from serve.tagging.schema import input_schema
 from serve.tagging.summary import Summary
 from serve.tagging.tagged import parse_time
+from serve.tagging.textcap import capped, max_text_chars
 from training.data.readers import RawRow, read_rows
 
 CHUNK_ROWS = 8192  # per chunk: one length sort (less padding than 2048: +4 % msg/s), ~10 s of work
@@ -33,6 +43,9 @@ class TagJob:
     batch_size: int = 64
     evidence: bool = False
     """Phrases behind each label (opt-in: dozens of extra forward rows per message)."""
+    text_cap: int = field(default_factory=max_text_chars)
+    output_columns: list[str] = field(default_factory=list)
+    """Input columns, then the prediction's: fixed by `start` before any row is tagged."""
 
     @property
     def parts(self) -> Path:
@@ -42,26 +55,63 @@ class TagJob:
     def rejects(self) -> Path:
         return self.target.with_name(self.target.name + ".rejects.jsonl")
 
+    @property
+    def _trash(self) -> Path:
+        return self.target.with_name(self.target.name + ".parts.done")
+
+    def lock(self) -> AbstractContextManager[None]:
+        """Held from `start` to `finish`: a second writer of the same OUTPUT is refused at once."""
+        return output_lock(self.target)
+
     def run(
         self, predictor: Predictor, resume: bool = False, on_rows: Callable[[int], None] | None = None
     ) -> Summary:
-        fmt = self.start(resume, on_rows)
-        for index, chunk in self.pending():
-            self._tag_chunk(predictor, index, chunk, fmt)
-            if on_rows:
-                on_rows(len(chunk))
-        return self.finish(fmt)
+        with self.lock():
+            fmt = self.start(resume, predictor.version, on_rows)
+            for index, chunk in self.pending():
+                self._tag_chunk(predictor, index, chunk, fmt)
+                if on_rows:
+                    on_rows(len(chunk))
+            return self.finish(fmt)
 
-    def start(self, resume: bool, on_rows: Callable[[int], None] | None = None) -> str:
-        """The output format; keeps the committed parts when resuming (and reports their rows)."""
+    def start(self, resume: bool, model_version: str, on_rows: Callable[[int], None] | None = None) -> str:
+        """Checks everything that can be checked before the work; the output format.
+
+        Resuming keeps the committed parts (and reports their rows) if the manifest matches.
+        """
         fmt = output_format(self.target, self.fmt)
-        if not resume:
+        check_paths(self.source, [self.target, self.rejects])
+        schema = input_schema(self.source)
+        check_collisions(schema)
+        check_drift(schema, fmt)
+        self.output_columns = [*schema.columns, *PREDICTION_COLUMNS]
+        manifest = self.manifest(model_version, fmt, schema.columns)
+        self._clear_leftovers()
+        if resume and self.parts.exists() and (Manifest.load(self.parts) or self._committed()):
+            check_resume(Manifest.load(self.parts), manifest, self.parts)
+        else:
             shutil.rmtree(self.parts, ignore_errors=True)
-        self.parts.mkdir(parents=True, exist_ok=True)
+            self.parts.mkdir(parents=True)
+            manifest.save(self.parts)
         done = self._committed()
         if on_rows and done:
             on_rows(sum(Summary.load(self._summary(i)).rows for i in range(done)))
         return fmt
+
+    def manifest(self, model_version: str, fmt: str, input_columns: list[str]) -> Manifest:
+        stat = self.source.stat()
+        return Manifest(
+            input_path=str(self.source.resolve()), input_size=stat.st_size, input_mtime_ns=stat.st_mtime_ns,
+            input_sha256=file_sha256(self.source), model_version=model_version, chunk_rows=self.chunk_rows,
+            columns=asdict(self.columns), input_columns=input_columns, output_format=fmt,
+            evidence=self.evidence, max_text_chars=self.text_cap, tool_version=tool_version(),
+        )  # fmt: skip
+
+    def _clear_leftovers(self) -> None:
+        """Staged files and removed parts of an earlier run that was killed."""
+        staged(self.target).unlink(missing_ok=True)
+        staged(self.rejects).unlink(missing_ok=True)
+        shutil.rmtree(self._trash, ignore_errors=True)
 
     def pending(self) -> Iterator[tuple[int, list[RawRow]]]:
         """The chunks not committed yet, with their index."""
@@ -78,9 +128,15 @@ class TagJob:
     def _summary(self, index: int) -> Path:
         return self.parts / f"part-{index:06d}.summary.json"
 
+    def _rows_part(self, index: int, fmt: str) -> Path:
+        return self.parts / f"part-{index:06d}.rows.{fmt}"
+
+    def _rejects_part(self, index: int) -> Path:
+        return self.parts / f"part-{index:06d}.rejects.jsonl"
+
     def _tag_chunk(self, predictor: Predictor, index: int, chunk: list[RawRow], fmt: str) -> None:
         good = self.split(index, chunk)
-        texts, ids = texts_and_ids(good, self.columns)
+        texts, ids = texts_and_ids(good, self.columns, self.text_cap)
         days = [message_day(row, self.columns) for row in good]
         predictions = predictor.predict(
             texts, batch_size=self.batch_size, ids=ids, evidence=self.evidence, now=days
@@ -91,9 +147,8 @@ class TagJob:
         """Writes the chunk's rejects part; returns the rows that can be classified."""
         reasons = [rejection(row, self.columns) for row in chunk]
         bad = [reject_record(row, reason) for row, reason in zip(chunk, reasons, strict=True) if reason]
-        (self.parts / f"part-{index:06d}.rejects.jsonl").write_text(
-            "".join(r + "\n" for r in bad), encoding="utf-8"
-        )
+        data = "".join(r + "\n" for r in bad).encode("utf-8")
+        atomic_write(self._rejects_part(index), lambda handle: handle.write(data))
         return [row for row, reason in zip(chunk, reasons, strict=True) if reason is None]
 
     def commit(
@@ -101,9 +156,11 @@ class TagJob:
     ) -> None:
         """Writes the chunk's tagged part, then its summary, which marks the chunk as done."""
         json_cells = fmt != "jsonl"
+        for row, prediction in zip(good, predictions, strict=True):
+            prediction.truncated = prediction.truncated or len(row.fields[self.columns.text]) > self.text_cap
         tagged = [output_row(row.fields, p, json_cells) for row, p in zip(good, predictions, strict=True)]
         if tagged:
-            write_part(self.parts / f"part-{index:06d}.rows.{fmt}", tagged, fmt)
+            write_part(self._rows_part(index, fmt), tagged, fmt, self.output_columns)
         summary = Summary(rows=rows, tagged=len(tagged), rejected=rows - len(tagged))
         for row, prediction in zip(good, predictions, strict=True):
             summary.labels.update(prediction.labels)
@@ -111,24 +168,42 @@ class TagJob:
             if prediction.retention_flag:
                 summary.flagged_messages += 1
                 summary.flagged_customers.add(str(row.fields.get(self.columns.customer) or f"row {row.line}"))
-        temporary = self._summary(index).with_suffix(".tmp")
-        summary.save(temporary)
-        temporary.replace(self._summary(index))
+        atomic_write(self._summary(index), lambda handle: handle.write(summary.dumps()))
 
     def finish(self, fmt: str) -> Summary:
-        """Joins the parts into OUTPUT and OUTPUT.rejects.jsonl, then removes them."""
+        """Joins the parts, by index, into OUTPUT and OUTPUT.rejects.jsonl, then removes them.
+
+        Order: both files are staged and fsynced; the old OUTPUT is removed; the rejects, then
+        OUTPUT are renamed into place (OUTPUT last: it marks the run complete, and whenever it
+        exists its rejects are beside it); the parts directory is renamed away, then deleted.
+        A kill at any step leaves either the parts (`--resume` joins them again) or the output.
+        """
         count = self._committed()
-        join_parts(sorted(self.parts.glob(f"part-*.rows.{fmt}")), self.target, fmt)
-        join_parts([self.parts / f"part-{i:06d}.rejects.jsonl" for i in range(count)], self.rejects, "jsonl")
+        summaries = [Summary.load(self._summary(index)) for index in range(count)]
+        join_parts(self._tagged_parts(summaries, fmt), staged(self.target), fmt, self.output_columns)
+        join_parts([self._rejects_part(i) for i in range(count)], staged(self.rejects), "jsonl", [])
+        self.target.unlink(missing_ok=True)
+        os.replace(staged(self.rejects), self.rejects)
+        os.replace(staged(self.target), self.target)
+        sync_directory(self.target.parent)
+        self.parts.rename(self._trash)
+        shutil.rmtree(self._trash)
         total = Summary()
-        for index in range(count):
-            total.add(Summary.load(self._summary(index)))
-        shutil.rmtree(self.parts)
+        for summary in summaries:
+            total.add(summary)
         return total
 
+    def _tagged_parts(self, summaries: list[Summary], fmt: str) -> list[Path]:
+        parts = [self._rows_part(index, fmt) for index, s in enumerate(summaries) if s.tagged]
+        missing = [part.name for part in parts if not part.exists()]
+        if missing:
+            raise ValueError(f"{self.parts}: committed parts are missing ({', '.join(missing[:3])})")
+        return parts
 
-def texts_and_ids(rows: list[RawRow], columns: Columns) -> tuple[list[str], list[str]]:
-    return [row.fields[columns.text] for row in rows], [_row_id(row, columns) for row in rows]
+
+def texts_and_ids(rows: list[RawRow], columns: Columns, cap: int) -> tuple[list[str], list[str]]:
+    """The texts the model reads (the first `cap` characters) and the rows' ids."""
+    return [capped(row.fields[columns.text], cap) for row in rows], [_row_id(row, columns) for row in rows]
 
 
 def message_day(row: RawRow, columns: Columns) -> date | None:

@@ -1,14 +1,18 @@
-"""Chunk outputs («parts») in every format, written atomically and joined at the end.
+"""Chunk outputs («parts») in every format, written durably and joined at the end.
 
 A part is committed when its summary file exists (written last, by rename): a killed run
-leaves at most one uncommitted part, which a resumed run overwrites.
+leaves at most one uncommitted part, which a resumed run overwrites. Every part of a run has
+the same columns (fixed before the work), so parts always join.
 """
 
 import csv
+import io
 import json
-import os
-from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
+
+from serve.tagging.cells import csv_cell
+from serve.tagging.durable import atomic_write, write_synced
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
 
@@ -21,85 +25,68 @@ def output_format(path: Path, explicit: str | None) -> str:
     return name
 
 
-def atomic_write(path: Path, write) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as handle:
-        write(handle)
-    os.replace(temporary, path)
+def write_part(path: Path, rows: list[dict], fmt: str, columns: list[str]) -> None:
+    atomic_write(path, lambda handle: write_rows(handle, rows, fmt, columns))
 
 
-def write_part(path: Path, rows: list[dict], fmt: str) -> None:
-    atomic_write(path, lambda handle: WRITERS[fmt](handle, rows))
+def write_rows(handle: BinaryIO, rows: list[dict], fmt: str, columns: list[str]) -> None:
+    """JSONL keeps each row's own keys; the tabular formats get exactly `columns`."""
+    if fmt == "jsonl":
+        _write_jsonl(handle, rows)
+    elif fmt == "parquet":
+        _write_parquet(handle, [{name: row.get(name) for name in columns} for row in rows])
+    else:
+        _write_delimited(handle, rows, "\t" if fmt == "tsv" else ",", columns)
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, list):
-        return ";".join(map(str, value))
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _write_delimited(handle, rows: list[dict], delimiter: str) -> None:
-    import io
-
+def _write_delimited(handle: BinaryIO, rows: list[dict], delimiter: str, columns: list[str]) -> None:
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-    columns = list(dict.fromkeys(key for row in rows for key in row))
-    writer = csv.DictWriter(text, fieldnames=columns, delimiter=delimiter)
+    writer = csv.DictWriter(text, fieldnames=columns, delimiter=delimiter, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows({key: _cell(value) for key, value in row.items()} for row in rows)
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     text.flush()
     text.detach()
 
 
-def _write_jsonl(handle, rows: list[dict]) -> None:
+def _write_jsonl(handle: BinaryIO, rows: list[dict]) -> None:
     for row in rows:
         handle.write((json.dumps(row, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
 
 
-def _write_parquet(handle, rows: list[dict]) -> None:
+def _write_parquet(handle: BinaryIO, rows: list[dict]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     pq.write_table(pa.Table.from_pylist(rows), handle)
 
 
-WRITERS = {
-    "csv": lambda handle, rows: _write_delimited(handle, rows, ","),
-    "tsv": lambda handle, rows: _write_delimited(handle, rows, "\t"),
-    "jsonl": _write_jsonl,
-    "parquet": _write_parquet,
-}
-
-
-def join_parts(parts: Iterable[Path], target: Path, fmt: str) -> None:
-    """Concatenate part files into `target` (atomically), streaming one part at a time."""
-    parts = list(parts)
+def join_parts(parts: list[Path], target: Path, fmt: str, columns: list[str]) -> None:
+    """Concatenates part files into `target` (fsynced, not renamed), one part at a time."""
     if fmt == "parquet":
-        atomic_write(target, lambda handle: _join_parquet(parts, handle))
+        write_synced(target, lambda handle: _join_parquet(parts, handle, columns))
     elif fmt in ("csv", "tsv"):
-        atomic_write(target, lambda handle: _join_delimited(parts, handle))
+        write_synced(target, lambda handle: _join_delimited(parts, handle, fmt, columns))
     else:
-        atomic_write(target, lambda handle: [handle.write(part.read_bytes()) for part in parts])
+        write_synced(target, lambda handle: [handle.write(part.read_bytes()) for part in parts])
 
 
-def _join_delimited(parts: list[Path], handle) -> None:
-    header = None
+def _join_delimited(parts: list[Path], handle: BinaryIO, fmt: str, columns: list[str]) -> None:
+    header = io.BytesIO()
+    _write_delimited(header, [], "\t" if fmt == "tsv" else ",", columns)
+    handle.write(header.getvalue())
     for part in parts:
         first, _, rest = part.read_bytes().partition(b"\n")
-        if header is None:
-            header = first
-            handle.write(first + b"\n")
-        elif first != header:
-            raise ValueError(f"{part}: columns differ from the first part; write JSONL or Parquet instead")
+        if first + b"\n" != header.getvalue():
+            raise ValueError(f"{part}: columns differ from the run's columns")
         handle.write(rest)
 
 
-def _join_parquet(parts: list[Path], handle) -> None:
+def _join_parquet(parts: list[Path], handle: BinaryIO, columns: list[str]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     if not parts:
+        pq.write_table(pa.table({name: pa.array([], pa.string()) for name in columns}), handle)
         return
     schema = pa.unify_schemas([pq.read_schema(part) for part in parts], promote_options="permissive")
     with pq.ParquetWriter(handle, schema) as writer:

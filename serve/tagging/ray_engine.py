@@ -16,6 +16,7 @@ Shards carry the input fields and the predictions as pickles: exact for any fiel
 timestamps, nested JSON) and read back only by the run that wrote them.
 """
 
+import json
 import logging
 import os
 import pickle
@@ -67,16 +68,23 @@ def run_on_ray(
     model_dir = Path(model_dir).resolve()
     threads = threads or os.cpu_count() or 1
     check_model(model_dir, backend)
-    fmt = job.start(resume, on_rows)
-    shards = write_shards(job)
-    if any(shard.good for shard in shards):
-        with ray_session(address):
-            dataset = _dataset(shards, model_dir, backend, job, actors, threads)
-            with closing(tagged_rows(dataset)) as results:
-                _commit_all(job, shards, results, fmt, on_rows)
-    else:
-        _commit_all(job, shards, iter(()), fmt, on_rows)
-    return job.finish(fmt)
+    with job.lock():
+        fmt = job.start(resume, model_version(model_dir), on_rows)
+        shards = write_shards(job)
+        if any(shard.good for shard in shards):
+            with ray_session(address):
+                dataset = _dataset(shards, model_dir, backend, job, actors, threads)
+                with closing(tagged_rows(dataset)) as results:
+                    _commit_all(job, shards, results, fmt, on_rows)
+        else:
+            _commit_all(job, shards, iter(()), fmt, on_rows)
+        return job.finish(fmt)
+
+
+def model_version(model_dir: Path) -> str:
+    """The version the model's Predictor will stamp on its records (read on the driver)."""
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    return config.get("model_version") or "unversioned"
 
 
 def _commit_all(
@@ -116,7 +124,7 @@ def write_shards(job: TagJob) -> list[Shard]:
 
 
 def _shard_table(index: int, good: list[RawRow], job: TagJob) -> pa.Table:
-    texts, ids = texts_and_ids(good, job.columns)
+    texts, ids = texts_and_ids(good, job.columns, job.text_cap)
     return pa.table(
         {
             "chunk": pa.array([index] * len(good), pa.int64()),

@@ -49,10 +49,10 @@ def rejection(row: RawRow, columns: Columns) -> str | None:
 
 
 def reject_record(row: RawRow, reason: str) -> str:
-    """`line`: where the row starts in the file (its row number in Parquet)."""
-    return json.dumps(
-        {"line": row.line, "reason": reason, "fields": row.fields}, ensure_ascii=False, default=str
-    )
+    """`line`: where the row starts in the file (its row number in Parquet); `raw`: the line(s)
+    as read when the row could not be parsed (else `fields`), so that nothing is lost."""
+    record = {"line": row.line, "reason": reason, "fields": row.fields, "raw": row.raw}
+    return json.dumps(record, ensure_ascii=False, default=str)
 
 
 def output_row(fields: dict, prediction: Prediction, json_cells: bool = False) -> dict:

@@ -25,9 +25,9 @@ class Summary:
         self.flagged_messages += other.flagged_messages
         self.flagged_customers |= other.flagged_customers
 
-    def save(self, path: Path) -> None:
+    def dumps(self) -> bytes:
         data = {**self.__dict__, "flagged_customers": sorted(self.flagged_customers)}
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
     @classmethod
     def load(cls, path: Path) -> "Summary":

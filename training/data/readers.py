@@ -5,8 +5,6 @@ fields or the reason it could not be parsed. Callers decide what to do with bad 
 readers never drop one.
 """
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -14,10 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from training.data.csv_records import CsvRecord, csv_records
+
 UNDECODABLE = "undecodable bytes (not valid UTF-8)"
 FORMATS = ("jsonl", "csv", "tsv", "parquet")
 KEEP_EMPTY = ("text", "labels")  # an empty CSV cell elsewhere means «field absent»
 SURROGATE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of undecodable bytes
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class RawRow:
     line: int
     fields: dict[str, Any] | None = None
     error: str | None = None
+    raw: str | None = None
+    """The row's physical line(s) as read, when it could not be parsed (bad bytes as `\\xff`)."""
 
 
 def detect_format(path: Path) -> str:
@@ -43,55 +46,82 @@ def read_rows(path: Path) -> Iterator[RawRow]:
 
 def _jsonl_rows(path: Path) -> Iterator[RawRow]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in enumerate(physical_lines(handle), start=1):
             yield _parse_json_line(number, raw)
+
+
+def physical_lines(handle) -> Iterator[bytes]:
+    """The file's lines as bytes, counted by the file (not a parser), without a leading BOM."""
+    first = next(handle, b"")
+    if first:
+        yield first.removeprefix(BOM)
+    yield from handle
 
 
 def _parse_json_line(number: int, raw: bytes) -> RawRow:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return RawRow(number, error=UNDECODABLE)
+        return RawRow(number, error=UNDECODABLE, raw=_printable(raw))
     if not line.strip():
-        return RawRow(number, error="blank line")
+        return RawRow(number, error="blank line", raw=line)
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
-        return RawRow(number, error=f"invalid JSON: {exc.msg} at column {exc.colno}")
+        return RawRow(number, error=f"invalid JSON: {exc.msg} at column {exc.colno}", raw=line)
     if not isinstance(value, dict):
-        return RawRow(number, error=f"invalid record: a JSON object expected, got {type(value).__name__}")
+        kind = type(value).__name__
+        return RawRow(number, error=f"invalid record: a JSON object expected, got {kind}", raw=line)
     return RawRow(number, fields=value)
+
+
+def _printable(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 def _csv_rows(path: Path, delimiter: str = ",") -> Iterator[RawRow]:
     """Streams the file; undecodable bytes survive as surrogates and flag their row."""
-    with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.DictReader(text, delimiter=delimiter)
-        start = 2  # the header is line 1
-        try:
-            for row in reader:
-                yield _csv_row(start, row)
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            yield RawRow(start, error=f"malformed CSV: {exc}")
+    with path.open("rb") as handle:
+        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in physical_lines(handle))
+        records = csv_records(lines, delimiter)
+        header = next(records, None)
+        if header is None:
+            return
+        if header.cells is None:
+            yield _bad_record(header)
+            return
+        for record in records:
+            if record.cells != []:  # a blank line holds no row
+                yield _csv_row(record, header.cells)
+
+
+def csv_header(path: Path, delimiter: str = ",") -> list[str]:
+    """The column names of a CSV or TSV file (empty for an empty file)."""
+    with path.open("rb") as handle:
+        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in physical_lines(handle))
+        header = next(csv_records(lines, delimiter), None)
+    return (header.cells or []) if header else []
 
 
 def _tsv_rows(path: Path) -> Iterator[RawRow]:
     return _csv_rows(path, delimiter="\t")
 
 
-def _csv_row(number: int, row: dict[str | None, Any]) -> RawRow:
-    if None in row:
-        return RawRow(number, error="malformed row: more fields than the header")
-    if any(value is None for value in row.values()):
-        return RawRow(number, error="malformed row: fewer fields than the header")
-    if any(_has_surrogates(value) for value in row.values()):
-        return RawRow(number, error=UNDECODABLE)
+def _bad_record(record: CsvRecord, error: str | None = None) -> RawRow:
+    raw = "".join(record.raw).encode("utf-8", errors="surrogateescape")
+    return RawRow(record.line, error=error or record.error, raw=_printable(raw))
+
+
+def _csv_row(record: CsvRecord, header: list[str]) -> RawRow:
+    if record.cells is None:
+        return _bad_record(record)
+    if any(_has_surrogates(value) for value in record.cells):
+        return _bad_record(record, UNDECODABLE)
+    row = dict(zip(header, record.cells, strict=True))
     fields = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
     if "labels" in fields:
         fields["labels"] = split_labels(fields["labels"])
-    return RawRow(number, fields=fields)
+    return RawRow(record.line, fields=fields)
 
 
 def _has_surrogates(value: str) -> bool:

@@ -1,0 +1,20 @@
+"""The longest text the model reads in an archive: the service's cap, `TRIAGE_MAX_TEXT_CHARS`.
+
+The service refuses a longer text (413); the tagger keeps the row, gives the model the first
+`max_text_chars()` characters and sets the row's `truncated` flag. The output keeps the full text.
+"""
+
+import os
+
+DEFAULT_MAX_TEXT_CHARS = 10_000  # the default of `serve.api.settings.Settings.max_text_chars`
+
+
+def max_text_chars() -> int:
+    value = os.environ.get("TRIAGE_MAX_TEXT_CHARS", "").strip()
+    if value and (not value.isdigit() or int(value) == 0):
+        raise ValueError(f"TRIAGE_MAX_TEXT_CHARS={value!r}: a positive number of characters expected")
+    return int(value) if value else DEFAULT_MAX_TEXT_CHARS
+
+
+def capped(text: str, limit: int) -> str:
+    return text[:limit]
