@@ -17,6 +17,7 @@ from nlp import Predictor
 from serve.cli import app
 from serve.tagging.job import TagJob
 from serve.tagging.records import SCORE_PREFIX, Columns
+from tests.conftest import ROOT
 
 TEXTS = ["курьер опоздал !", "спасибо", "приложение вылетает", "деньги не вернули ?", "заказ курьер"]
 
@@ -129,6 +130,11 @@ TagJob(job.Path(sys.argv[2]), job.Path(sys.argv[3]), chunk_rows=10).run(predicto
 """
 
 
+def subprocess_env() -> dict:
+    """This checkout's code first, whatever the virtualenv has installed."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
 def test_resume_after_kill_9_gives_the_same_output(tiny_model, predictor, tmp_path):
     source = tmp_path / "in.csv"
     write_archive(source, archive_rows(95))
@@ -138,14 +144,14 @@ def test_resume_after_kill_9_gives_the_same_output(tiny_model, predictor, tmp_pa
     script = tmp_path / "run.py"
     script.write_text(KILL_SCRIPT, encoding="utf-8")
     command = [sys.executable, str(script), str(tiny_model), str(source), str(target)]
-    process = subprocess.Popen([*command, "0"], stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    process = subprocess.Popen([*command, "0"], stdout=subprocess.PIPE, text=True, env=subprocess_env())
     for _ in range(3):
         process.stdout.readline()  # three chunks committed
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not target.exists() and TagJob(source, target).parts.exists()
     started = time.time()
-    subprocess.run([*command, "1"], check=True, capture_output=True, timeout=120)
+    subprocess.run([*command, "1"], check=True, capture_output=True, timeout=120, env=subprocess_env())
     assert time.time() - started < 120
     assert target.read_bytes() == reference.read_bytes()
     assert (tmp_path / "out.csv.rejects.jsonl").read_text() == ""

@@ -49,6 +49,7 @@ class RowProgress:
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=console,
+            transient=True,  # gone at the end: the summary (or an error line) follows
         )
         self.task = self.progress.add_task("tagging", total=total)
 
