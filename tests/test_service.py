@@ -188,7 +188,7 @@ def test_non_russian_texts_carry_their_language_flag(client):
     assert [record["language"] for record in records] == ["other", "translit", "ru"]
 
 
-def test_api_key_guards_every_v1_route_and_only_those(serve):
+def test_api_key_guards_every_v1_route_and_metrics_only(serve):
     client = serve(api_key="s3cret")
     body = {"text": "заказ"}
     refused = client.post("/v1/classify", json=body)
@@ -205,7 +205,9 @@ def test_api_key_guards_every_v1_route_and_only_those(serve):
     assert client.post("/v1/classify/batch", json={"items": [body]}).status_code == 401
     assert client.get("/v1/model").status_code == 401
     assert client.get("/v1/model", headers={"X-API-Key": "s3cret"}).status_code == 200
-    for open_path in ("/healthz", "/readyz", "/metrics", "/"):
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    for open_path in ("/healthz", "/readyz", "/"):
         assert client.get(open_path).status_code == 200, open_path
 
 
