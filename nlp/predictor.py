@@ -66,7 +66,7 @@ class Predictor:
         `entities`: order numbers, sums, dates, phones, e-mails, cards (about 0.15 ms per text,
         a quarter of `predict`'s time with the default model; bench/evidence.py). `evidence`:
         the phrases behind each label and a high urgency (about 30 extra forward rows per text,
-        at most 64 + 6 per label; see `nlp.evidence`). `now`: the day relative dates count from,
+        at most 80 and 2 s per text; see `nlp.evidence`). `now`: the day relative dates count from,
         one for all texts or one per text (None: today).
         """
         ids = list(ids) if ids is not None else [None] * len(texts)
