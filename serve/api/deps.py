@@ -11,17 +11,17 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from serve.api.batcher import MicroBatcher
+from serve.api.lanes import Lanes
 from serve.api.metrics import Metrics
 from serve.api.settings import Settings
 
 
 @dataclass(frozen=True)
 class Service:
-    """What a route needs besides the model: settings, the micro-batcher, the metrics."""
+    """What a route needs besides the model: settings, the forward lanes, the metrics."""
 
     settings: Settings
-    batcher: MicroBatcher
+    lanes: Lanes
     metrics: Metrics
 
 

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PRINTABLE_ASCII = re.compile(r"[!-~]+")
@@ -61,6 +61,12 @@ class Settings(BaseSettings):
                 "TRIAGE_API_KEY must be printable ASCII (a header cannot carry other characters)"
             )
         return key
+
+    @model_validator(mode="after")
+    def _evidence_fits_its_lane(self) -> "Settings":
+        if self.max_evidence_items > self.evidence_lane_texts:
+            raise ValueError("TRIAGE_MAX_EVIDENCE_ITEMS must not exceed TRIAGE_EVIDENCE_LANE_TEXTS")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

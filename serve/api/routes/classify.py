@@ -85,7 +85,7 @@ def _check_length(message: Message, service: Service, where: str) -> None:
 
 async def _classify(messages, predictor, service: Service, evidence: bool) -> list[Prediction]:
     texts = [message.text for message in messages]
-    records = await service.batcher.predict(predictor, texts, [message.id for message in messages], evidence)
+    records = await service.lanes.predict(predictor, texts, [message.id for message in messages], evidence)
     service.metrics.observe_records(records)
     if service.settings.log_text:
         log_messages(texts, records)
