@@ -1,5 +1,7 @@
 """The configuration of a triage model: encoder, label lists, calibration, thresholds."""
 
+import hashlib
+import json
 from typing import Any
 
 from transformers import AutoConfig, PretrainedConfig
@@ -13,7 +15,12 @@ HEADS = ("complaint", "sentiment", "urgency")
 
 
 class ModelFormatError(ValueError):
-    """A model directory was written by an incompatible version of this project."""
+    """A model directory this build cannot use: another format version, or config and weights disagree."""
+
+
+def labels_digest(*lists: list[str]) -> str:
+    """A short fingerprint of the label lists in order: a hand-edited config no longer matches it."""
+    return hashlib.sha256(json.dumps(lists, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 class TriageConfig(PretrainedConfig):
@@ -31,6 +38,7 @@ class TriageConfig(PretrainedConfig):
         max_tokens: int = 256,
         classifier_dropout: float = 0.1,
         format_version: int = FORMAT_VERSION,
+        labels_digest: str | None = None,  # written by `to_dict`, checked by `nlp.checks` on load
         **kwargs: Any,
     ) -> None:
         if format_version != FORMAT_VERSION:
@@ -49,6 +57,13 @@ class TriageConfig(PretrainedConfig):
         self.classifier_dropout = classifier_dropout
         self.format_version = format_version
         super().__init__(**kwargs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as saved, with the digest of its label lists as they are now."""
+        return {**super().to_dict(), "labels_digest": labels_digest(*self.label_lists())}
+
+    def label_lists(self) -> tuple[list[str], list[str], list[str]]:
+        return self.complaint_labels, self.sentiments, self.urgencies
 
     @property
     def flag_index(self) -> int:

@@ -2,10 +2,11 @@
 
 Phrase-level occlusion, computed from the model itself. Two batched passes over all texts:
 
-1. every word (or, in texts of more than `MAX_UNITS` words, every run of up to four words)
+1. every word (or, in texts of more than `MAX_UNITS` words, every run of consecutive words
+   within a clause — across clause breaks when the clauses alone are more than `MAX_UNITS`)
    is removed in turn, and the drop of every target score is measured at once;
 2. per target, the runs of 2–4 words inside one clause whose words dropped most together
-   (`SPANS_PER_LENGTH` per length) are removed as a whole and measured.
+   (`SPANS_PER_LENGTH` per length, `MAX_SPANS` in all) are removed as a whole and measured.
 
 A target is a complaint label (score: its calibrated probability) or «urgency» (score: the
 probability of «high»). A phrase's strength is the drop of the target's log-odds without it:
@@ -14,13 +15,18 @@ From the measured phrases, up to `LIMIT` are kept: the shortest one reaching `KE
 strongest, then the same among the phrases not overlapping it, as long as a phrase keeps at
 least `FLOOR` of the first one's strength and `MIN_STRENGTH` absolute. An evidence's `weight`
 is the drop of the probability itself. Words inside one entity («1 500 ₽») move together.
-Cost per text: at most `MAX_UNITS` + 3·`SPANS_PER_LENGTH` per target forward rows.
+Cost per text: at most `MAX_VARIANTS` forward rows, whatever its length or punctuation («Да. Нет.»
+× 1,100 is 64 units, not 2,200), and no more time than `SECONDS_PER_TEXT` allows: variants are
+scored in chunks, and those left when the budget is spent count as no drop (less evidence, never
+an error).
 """
 
 import math
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain, zip_longest
 
 import numpy as np
 
@@ -33,6 +39,11 @@ URGENCY = "urgency"
 MAX_UNITS = 64
 MAX_WORDS = 4
 SPANS_PER_LENGTH = 2
+MAX_SPANS = 16
+MAX_VARIANTS = MAX_UNITS + MAX_SPANS
+SECONDS_PER_TEXT = 2.0
+"""The time budget of a call: this much per text, spent on scoring chunks of `CHUNK` variants."""
+CHUNK = 64
 LIMIT = 3
 KEEP = 0.8
 FLOOR = 0.5
@@ -66,8 +77,17 @@ class Phrase:
 
 
 def units(text: str, limit: int = MAX_UNITS, atoms: Sequence[tuple[int, int]] = ()) -> list[Unit]:
-    """Words with their clause numbers, words of one atom (an entity) as one unit; groups of
-    consecutive words where there are over `limit`."""
+    """Words with their clause numbers, words of one atom (an entity) as one unit; where there are
+    over `limit`, runs of consecutive words within clauses, or across them if still over `limit`."""
+    words = _words(text, atoms)
+    size = math.ceil(len(words) / limit) if words else 1
+    if size == 1:
+        return words
+    grouped = _grouped(words, size, within_clauses=True)
+    return grouped if len(grouped) <= limit else _grouped(words, size, within_clauses=False)
+
+
+def _words(text: str, atoms: Sequence[tuple[int, int]]) -> list[Unit]:
     words: list[Unit] = []
     clause, previous_end = 0, 0
     for found in WORD.finditer(text):
@@ -82,14 +102,17 @@ def units(text: str, limit: int = MAX_UNITS, atoms: Sequence[tuple[int, int]] = 
         start, end = (min(atom[0], found.start()), max(atom[1], found.end())) if atom else found.span()
         words.append(Unit(start, end, 1, clause))
         previous_end = found.end()
-    size = math.ceil(len(words) / limit) if words else 1
-    if size == 1:
-        return words
+    return words
+
+
+def _grouped(words: list[Unit], size: int, within_clauses: bool) -> list[Unit]:
+    """Consecutive units merged until a run holds `size` words: at most ⌈words / size⌉ runs when
+    clause breaks are crossed."""
     grouped: list[Unit] = []
     for word in words:
         last = grouped[-1] if grouped else None
-        if last and last.clause == word.clause and last.words < size:
-            grouped[-1] = Unit(last.start, word.end, last.words + 1, word.clause)
+        if last and last.words < size and (last.clause == word.clause or not within_clauses):
+            grouped[-1] = Unit(last.start, word.end, last.words + word.words, word.clause)
         else:
             grouped.append(word)
     return grouped
@@ -105,9 +128,11 @@ def explain(
     names: Sequence[str],
     score: Scorer,
     atoms: Sequence[Sequence[tuple[int, int]]] | None = None,
+    seconds_per_text: float = SECONDS_PER_TEXT,
 ) -> list[dict[str, list[Evidence]]]:
     """Evidence per text for each of its targets; `score` sees the original texts and their variants.
     `atoms`: per text, character spans never cut apart (its entities)."""
+    deadline = time.monotonic() + seconds_per_text * len(texts)
     columns = {name: index for index, name in enumerate(names)}
     atoms = atoms if atoms is not None else [()] * len(texts)
     pieces = [units(text, atoms=text_atoms) for text, text_atoms in zip(texts, atoms, strict=True)]
@@ -117,6 +142,7 @@ def explain(
             [text, *(without(text, u.start, u.end) for u in us)]
             for text, us in zip(texts, pieces, strict=True)
         ],
+        deadline,
     )
     base = [rows[0] for rows in first]
     word_drops = [log_odds(rows[0]) - log_odds(rows[1:]) for rows in first]
@@ -125,7 +151,9 @@ def explain(
         for us, drops, wanted in zip(pieces, word_drops, targets, strict=True)
     ]
     second = _score_all(
-        score, [[without(text, *span) for span in spans] for text, spans in zip(texts, tried, strict=True)]
+        score,
+        [[without(text, *span) for span in spans] for text, spans in zip(texts, tried, strict=True)],
+        deadline,
     )
     results = []
     for i, text in enumerate(texts):
@@ -143,31 +171,43 @@ def log_odds(probabilities: np.ndarray) -> np.ndarray:
     return np.log(clipped) - np.log1p(-clipped)
 
 
-def _score_all(score: Scorer, groups: list[list[str]]) -> list[np.ndarray]:
-    """One scorer call for all variants of all texts, split back per text."""
+def _score_all(score: Scorer, groups: list[list[str]], deadline: float) -> list[np.ndarray]:
+    """The variants of all texts scored in chunks of `CHUNK`, split back per text; the rows left
+    once `deadline` (time.monotonic) has passed are NaN, which counts as no drop."""
     flat = [text for group in groups for text in group]
     if not flat:
         return [np.zeros((0, 0)) for _ in groups]
-    matrix = score(flat)
+    parts = [score(flat[:CHUNK])]
+    for start in range(CHUNK, len(flat), CHUNK):
+        if time.monotonic() > deadline:
+            break
+        parts.append(score(flat[start : start + CHUNK]))
+    matrix = np.concatenate(parts)
+    matrix = np.concatenate([matrix, np.full((len(flat) - len(matrix), matrix.shape[1]), np.nan)])
     bounds = np.cumsum([0, *(len(group) for group in groups)])
     return [matrix[bounds[i] : bounds[i + 1]] for i in range(len(groups))]
 
 
 def _spans_to_try(text_units: list[Unit], drops: np.ndarray, columns: list[int]) -> list[tuple[int, int]]:
-    """Per target column, the multi-word runs whose words dropped most in sum (pass 2 candidates)."""
-    chosen: dict[tuple[int, int], None] = {}
-    for column in columns:
-        gains = np.clip(drops[:, column], 0, None)
-        for length in range(2, MAX_WORDS + 1):
-            runs = []
-            for first in range(len(text_units) - length + 1):
-                run = text_units[first : first + length]
-                if run[0].clause == run[-1].clause and sum(u.words for u in run) <= MAX_WORDS:
-                    runs.append((float(gains[first : first + length].sum()), run[0].start, run[-1].end))
-            for gain, start, end in sorted(runs, reverse=True)[:SPANS_PER_LENGTH]:
-                if gain > 0:
-                    chosen[(start, end)] = None
-    return list(chosen)
+    """The multi-word runs whose words dropped most in sum (pass 2 candidates): per target column
+    and length the best `SPANS_PER_LENGTH`, taken in turn across targets up to `MAX_SPANS`."""
+    per_target = [_best_runs(text_units, np.nan_to_num(drops[:, column])) for column in columns]
+    chosen = dict.fromkeys(span for span in chain(*zip_longest(*per_target)) if span is not None)
+    return list(chosen)[:MAX_SPANS]
+
+
+def _best_runs(text_units: list[Unit], drops: np.ndarray) -> list[tuple[int, int]]:
+    gains, best = np.clip(drops, 0, None), []
+    for length in range(2, MAX_WORDS + 1):
+        runs = []
+        for first in range(len(text_units) - length + 1):
+            run = text_units[first : first + length]
+            if run[0].clause == run[-1].clause and sum(u.words for u in run) <= MAX_WORDS:
+                runs.append((float(gains[first : first + length].sum()), run[0].start, run[-1].end))
+        best += [
+            (start, end) for gain, start, end in sorted(runs, reverse=True)[:SPANS_PER_LENGTH] if gain > 0
+        ]
+    return best
 
 
 def _evidence(text: str, spans: list[tuple[int, int]], base: float, variants: np.ndarray) -> list[Evidence]:

@@ -156,6 +156,15 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Server processes, each with its own model.")] = 1,
+    limit_concurrency: Annotated[
+        int, typer.Option(min=1, help="Connections and requests per worker at most; 503 beyond.")
+    ] = 512,
+    timeout_keep_alive: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a connection may take to send each request head.")
+    ] = 5.0,
+    max_header_bytes: Annotated[
+        int, typer.Option(min=1024, help="Request line and headers at most; 400 beyond.")
+    ] = 64 * 1024,
 ) -> None:
     """Run the classification service (other settings: TRIAGE_ environment variables, see README)."""
     import os
@@ -164,14 +173,15 @@ def serve(
 
     from serve.api.logging import UVICORN_LOG_CONFIG
     from serve.api.main import create_app
-    from serve.api.settings import Settings
 
     if model is not None:
         os.environ["TRIAGE_MODEL_DIR"] = str(model)  # also read by the workers' app factory
-    settings = Settings()
-    if settings.model_dir is None or not (settings.model_dir / "config.json").exists():
-        raise typer.BadParameter(f"{settings.model_dir} is not a model directory (see `triage train`)")
-    options = {"host": host, "port": port, "access_log": False, "log_config": UVICORN_LOG_CONFIG}
+    settings = _checked_settings()
+    options = {
+        "host": host, "port": port, "access_log": False, "log_config": UVICORN_LOG_CONFIG,
+        "http": "serve.api.protocol:HeadDeadlineProtocol", "h11_max_incomplete_event_size": max_header_bytes,
+        "timeout_keep_alive": timeout_keep_alive, "limit_concurrency": limit_concurrency,
+    }  # fmt: skip
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
         return
@@ -179,3 +189,28 @@ def serve(
 
     with shared_between_workers():
         uvicorn.run("serve.api.main:app_from_env", factory=True, workers=workers, **options)
+
+
+def _checked_settings():
+    """TRIAGE_ settings and the model directory they name, checked before the server starts:
+    a problem is one line and exit code 2, not a traceback."""
+    from pydantic import ValidationError
+
+    from nlp.checks import check_model_dir
+    from nlp.config import ModelFormatError
+    from serve.api.settings import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise typer.BadParameter(problems) from None
+    if settings.model_dir is None or not (settings.model_dir / "config.json").exists():
+        raise typer.BadParameter(f"{settings.model_dir} is not a model directory (see `triage train`)")
+    try:
+        check_model_dir(settings.model_dir)
+    except ModelFormatError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return settings

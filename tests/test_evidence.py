@@ -1,11 +1,14 @@
 """Evidence from occlusion: phrase candidates, the selection rule, and a tiny model trained here
 on a planted keyword, whose evidence must be that keyword."""
 
+import time
+from itertools import pairwise
+
 import numpy as np
 import pytest
 import torch
 
-from nlp.evidence import Phrase, select, units
+from nlp.evidence import MAX_SPANS, MAX_UNITS, MAX_VARIANTS, Phrase, explain, select, units
 from tests.conftest import TINY_WORDS, tiny_model_dir
 
 FILLER = ["заказ", "курьер", "опоздал", "приложение", "спасибо", "деньги"]
@@ -117,3 +120,49 @@ def test_an_entity_is_one_unit():
     found = units(text, atoms=[(8, 15)])
     assert [text[u.start : u.end] for u in found] == ["верните", "1 500 ₽", "за", "заказ"]
     assert [u.words for u in found] == [1, 2, 1, 1]
+
+
+def test_a_message_of_many_short_clauses_has_at_most_max_units():
+    text = "Да. Нет. " * 1_100
+    found = units(text)
+    assert len(found) <= MAX_UNITS and sum(u.words for u in found) == 2_200
+    assert [text[u.start : u.end] for u in found[:1]] != ["Да"]  # runs cross the clause breaks
+    assert all(a.end <= b.start for a, b in pairwise(found))
+
+
+def counting_scorer(rows: list[int], seconds: float = 0.0):
+    """Thirteen targets, each a random linear model of the words w0…w59 (so each target prefers its
+    own phrases); records the rows of every call, which takes `seconds`."""
+    weights = np.random.default_rng(0).normal(size=(13, 60))
+
+    def score(texts: list[str]) -> np.ndarray:
+        rows.append(len(texts))
+        time.sleep(seconds)
+        counts = np.array([[text.split().count(f"w{i}") for i in range(60)] for text in texts])
+        return 1 / (1 + np.exp(-(counts @ weights.T)))
+
+    return score
+
+
+def test_evidence_costs_at_most_the_cap_of_variants_per_message():
+    names = [f"label{k}" for k in range(12)] + ["urgency"]
+    for text in (
+        "Да. Нет. " * 1_100,
+        " ".join(f"w{i}" for i in range(60)) * 5,
+        " ".join(f"w{i}" for i in range(60)),
+    ):
+        rows: list[int] = []
+        explain([text], [names], names, counting_scorer(rows))
+        assert sum(rows) <= 1 + MAX_VARIANTS, text[:20]
+    assert rows == [1 + 60, MAX_SPANS]  # 60 one-word units, and more candidate spans than the cap
+
+
+def test_evidence_stops_scoring_when_its_time_budget_is_spent():
+    names = ["label0", "urgency"]
+    rows: list[int] = []
+    started = time.monotonic()
+    found = explain(
+        ["Да. Нет. " * 1_100] * 4, [names] * 4, names, counting_scorer(rows, 0.2), seconds_per_text=0.05
+    )
+    assert time.monotonic() - started < 1.0 and len(rows) <= 2  # one chunk is always scored
+    assert len(found) == 4 and all(set(evidence) == set(names) for evidence in found)

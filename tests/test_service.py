@@ -2,6 +2,10 @@
 
 import json
 import logging
+import re
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -188,7 +192,7 @@ def test_non_russian_texts_carry_their_language_flag(client):
     assert [record["language"] for record in records] == ["other", "translit", "ru"]
 
 
-def test_api_key_guards_every_v1_route_and_only_those(serve):
+def test_api_key_guards_every_v1_route_and_metrics_only(serve):
     client = serve(api_key="s3cret")
     body = {"text": "заказ"}
     refused = client.post("/v1/classify", json=body)
@@ -205,7 +209,9 @@ def test_api_key_guards_every_v1_route_and_only_those(serve):
     assert client.post("/v1/classify/batch", json={"items": [body]}).status_code == 401
     assert client.get("/v1/model").status_code == 401
     assert client.get("/v1/model", headers={"X-API-Key": "s3cret"}).status_code == 200
-    for open_path in ("/healthz", "/readyz", "/metrics", "/"):
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    for open_path in ("/healthz", "/readyz", "/"):
         assert client.get(open_path).status_code == 200, open_path
 
 
@@ -358,3 +364,156 @@ def _samples(text: str) -> dict[str, float]:
     """Prometheus exposition lines as {series: value}."""
     pairs = (line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
     return {series: float(value) for series, value in pairs}
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("req-42_a.b", True),
+        ("a" * 128, True),
+        ("a" * 129, False),
+        ("+7 916 123-45-67", False),
+        ("звонок", False),
+        ("id\nforged line", False),
+    ],
+)
+def test_request_ids_are_kept_only_when_short_and_plain(client, log_lines, given, kept):
+    response = client.get("/healthz", headers={"X-Request-ID": given.encode("utf-8")})
+    (access,) = [json.loads(line) for line in log_lines if '"triage.access"' in line]
+    assert response.headers["x-request-id"] == access["request_id"]
+    if kept:
+        assert access["request_id"] == given
+    else:
+        assert len(access["request_id"]) == 32 and given not in "".join(log_lines)
+
+
+def test_a_huge_batch_is_refused_with_413_before_its_items_are_validated(client):
+    from serve.api.schemas import BatchRequest
+
+    body = json.dumps({"items": [{"text": "a"}] * 500_000}).encode()  # under the 8 MiB body limit
+    started = time.perf_counter()
+    BatchRequest.model_validate(json.loads(body)).items.clear()
+    validating = time.perf_counter() - started
+    started = time.perf_counter()
+    response = client.post("/v1/classify/batch", content=body, headers={"Content-Type": "application/json"})
+    refusing = time.perf_counter() - started
+    assert response.status_code == 413
+    assert response.json() == {"error": "500000 items; at most 256 items per request"}
+    assert refusing < validating / 2, (refusing, validating)
+
+
+def test_a_non_ascii_api_key_is_refused_when_settings_are_read(tiny_model):
+    from typer.testing import CliRunner
+
+    from serve.cli import app
+
+    with pytest.raises(ValueError, match="printable ASCII"):
+        Settings(api_key="ключ-42")
+    environment = {"TRIAGE_API_KEY": "ключ-42", "COLUMNS": "300"}
+    result = CliRunner().invoke(app, ["serve", "--model", str(tiny_model)], env=environment)
+    assert result.exit_code == 2 and "TRIAGE_API_KEY must be printable ASCII" in result.output
+
+
+class SlowEvidence:
+    """The tiny predictor, with every evidence pass taking `seconds` longer (a heavy message)."""
+
+    def __init__(self, predictor, seconds: float) -> None:
+        self.predictor, self.seconds = predictor, seconds
+        self.version, self.config = predictor.version, predictor.config
+
+    def predict(self, texts, batch_size=64, ids=None, evidence=False):
+        if evidence:
+            time.sleep(self.seconds)
+        return self.predictor.predict(texts, batch_size, ids, evidence=evidence)
+
+
+def test_plain_requests_are_answered_while_a_heavy_evidence_request_runs(predictor):
+    app = create_app(Settings(model_dir=None, max_evidence_items=1, evidence_lane_texts=1))
+    app.dependency_overrides[get_predictor] = lambda: SlowEvidence(predictor, 3.0)
+    with TestClient(app) as client, ThreadPoolExecutor(2) as pool:
+        heavy = pool.submit(client.post, "/v1/classify", json={"text": "Да. Нет. " * 1_100})
+        time.sleep(0.5)  # the heavy request is in its pass
+        started = time.perf_counter()
+        for _ in range(5):
+            answer = client.post("/v1/classify?evidence=false", json={"text": "курьер опоздал"})
+            assert answer.status_code == 200
+        assert time.perf_counter() - started < 1.5 and not heavy.done()
+        busy = client.post("/v1/classify", json={"text": "заказ"})  # the evidence lane is full
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+        assert heavy.result().status_code == 200
+
+
+def broken_copy(model_dir, path, edit) -> str:
+    """A copy of the model directory whose config.json `edit` changed in place."""
+    shutil.copytree(model_dir, path)
+    config = json.loads((path / "config.json").read_text())
+    edit(config)
+    (path / "config.json").write_text(json.dumps(config))
+    return str(path)
+
+
+def _swap_labels(config):
+    labels = config["complaint_labels"]
+    labels[0], labels[1] = labels[1], labels[0]
+
+
+def _fewer_labels(config):
+    dropped = config["complaint_labels"].pop()
+    del config["label_thresholds"][dropped], config["labels_digest"]
+
+
+BROKEN = {
+    "swapped label names": (_swap_labels, "label lists were changed after training"),
+    "a threshold missing": (lambda c: c["label_thresholds"].pop("app_issue"), "missing ['app_issue']"),
+    "a threshold unknown": (lambda c: c["label_thresholds"].update(other=0.5), "unknown ['other']"),
+    "label count differs": (_fewer_labels, "weights have 12 complaint outputs, config.json names 11"),
+    "no format version": (lambda c: c.pop("format_version"), "no format_version"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_config_that_does_not_match_its_weights_is_refused_at_load(tiny_model, tmp_path, case):
+    from typer.testing import CliRunner
+
+    from nlp import Predictor
+    from nlp.config import ModelFormatError
+    from serve.cli import app
+
+    edit, problem = BROKEN[case]
+    broken = broken_copy(tiny_model, tmp_path / "model", edit)
+    with pytest.raises(ModelFormatError, match=re.escape(problem)):
+        Predictor.load(broken)
+    result = CliRunner().invoke(app, ["serve", "--model", broken], env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and problem in " ".join(result.output.split())
+    with TestClient(create_app(Settings(model_dir=broken, backend="torch"))) as service:
+        not_ready = service.get("/readyz")
+        assert not_ready.status_code == 503 and problem in not_ready.json()["error"]
+
+
+class NarrowBackend:
+    """A backend whose complaint head has one output fewer than the config names (an ONNX export
+    of another model, say: there are no weights to read, only outputs)."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def logits(self, input_ids, attention_mask):
+        logits = self.backend.logits(input_ids, attention_mask)
+        return {**logits, "complaint": logits["complaint"][:, :-1]}
+
+
+def test_a_model_whose_outputs_do_not_fit_its_config_is_refused_by_a_smoke_prediction(
+    tiny_model, monkeypatch
+):
+    import nlp.predictor
+    from nlp.backends import load_backend
+    from nlp.config import ModelFormatError
+
+    narrow = lambda *args: NarrowBackend(load_backend(*args))  # noqa: E731
+    monkeypatch.setattr(nlp.predictor, "load_backend", narrow)
+    with pytest.raises(ModelFormatError, match="model's outputs have 11 complaint outputs"):
+        nlp.predictor.Predictor.load(tiny_model, backend="torch")
+    with TestClient(create_app(Settings(model_dir=tiny_model, backend="torch"))) as service:
+        not_ready = service.get("/readyz")
+        assert not_ready.status_code == 503 and "the model cannot predict" in not_ready.json()["error"]
+        assert service.post("/v1/classify", json={"text": "заказ"}).status_code == 503

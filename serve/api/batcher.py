@@ -35,9 +35,10 @@ class MicroBatcher:
         max_wait_ms: float = 3.0,
         forward_batch: int = 4,
         on_batch: Callable[[int], None] | None = None,
+        after_pass: Callable[[], None] | None = None,
     ) -> None:
         self.max_size, self.max_wait, self.forward_batch = max_size, max_wait_ms / 1000, forward_batch
-        self.on_batch = on_batch
+        self.on_batch, self.after_pass = on_batch, after_pass
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._held: _Job | None = None
         self._concurrent = False
@@ -107,7 +108,7 @@ class MicroBatcher:
         texts = [text for job in jobs for text in job.texts]
         ids = [i for job in jobs for i in job.ids]
         first = jobs[0]
-        forward = partial(first.predictor.predict, texts, self.forward_batch, ids, evidence=first.evidence)
+        forward = partial(self._forward, first.predictor, texts, ids, first.evidence)
         try:
             records = await asyncio.get_running_loop().run_in_executor(self._executor, forward)
         except Exception as exc:
@@ -120,6 +121,16 @@ class MicroBatcher:
         for job in jobs:
             _settle(job.future, records[start : start + len(job.texts)])
             start += len(job.texts)
+
+    def _forward(
+        self, predictor, texts: list[str], ids: list[str | None], evidence: bool
+    ) -> list[Prediction]:
+        """One pass, in the forward thread; then `after_pass` there too (e.g. giving memory back)."""
+        try:
+            return predictor.predict(texts, self.forward_batch, ids, evidence=evidence)
+        finally:
+            if self.after_pass is not None:
+                self.after_pass()
 
 
 def _alike(jobs: list[_Job]) -> list[list[_Job]]:

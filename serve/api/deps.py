@@ -11,17 +11,17 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from serve.api.batcher import MicroBatcher
+from serve.api.lanes import Lanes
 from serve.api.metrics import Metrics
 from serve.api.settings import Settings
 
 
 @dataclass(frozen=True)
 class Service:
-    """What a route needs besides the model: settings, the micro-batcher, the metrics."""
+    """What a route needs besides the model: settings, the forward lanes, the metrics."""
 
     settings: Settings
-    batcher: MicroBatcher
+    lanes: Lanes
     metrics: Metrics
 
 
@@ -30,10 +30,11 @@ async def get_service(request: Request) -> Service:
 
 
 async def get_predictor(request: Request):
-    """The Predictor loaded in the lifespan; 503 until it is there."""
+    """The Predictor loaded in the lifespan; 503 until it is there (with the reason when loading failed)."""
     predictor = getattr(request.app.state, "predictor", None)
     if predictor is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the model is not loaded")
+        reason = getattr(request.app.state, "not_ready", None) or "the model is not loaded"
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, reason)
     return predictor
 
 

@@ -9,10 +9,10 @@ import json
 import logging
 import sys
 import time
-import uuid
 from datetime import datetime, timezone
 
 from nlp.pii import mask_pii
+from serve.api.request_ids import request_id as make_request_id
 
 ACCESS = logging.getLogger("triage.access")
 MESSAGES = logging.getLogger("triage.messages")
@@ -86,7 +86,7 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), 500
-        request_id = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        request_id = make_request_id(dict(scope["headers"]).get(b"x-request-id"))
 
         async def send_with_status(message: dict) -> None:
             nonlocal status
@@ -107,10 +107,3 @@ class AccessLog:
                 "request_id": request_id,
             }  # fmt: skip
             ACCESS.info("request", extra={"fields": fields})
-
-
-def _header(scope: dict, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return value.decode("latin-1")[:128]
-    return None

@@ -1,10 +1,14 @@
 """Service settings, read from the environment (prefix TRIAGE_) or given to `create_app`."""
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PRINTABLE_ASCII = re.compile(r"[!-~]+")
+"""Visible ASCII, no spaces: what a bearer token or an X-API-Key header can carry unchanged."""
 
 
 class Settings(BaseSettings):
@@ -34,6 +38,12 @@ class Settings(BaseSettings):
     batch_max_wait_ms: float = Field(
         3.0, ge=0, description="How long a forward pass waits for more requests under concurrent load."
     )
+    body_timeout_s: float = Field(
+        15.0, gt=0, description="A request body must arrive within this many seconds (408 beyond)."
+    )
+    evidence_lane_texts: int = Field(
+        64, gt=0, description="Texts waiting for evidence at most; more are refused with 503 until it drains."
+    )
     log_text: bool = Field(False, description="Log message texts (PII masked); off by default.")
     log_level: str = "INFO"
 
@@ -41,6 +51,22 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("api_key")
+    @classmethod
+    def _printable_ascii(cls, key: SecretStr | None) -> SecretStr | None:
+        """A header carries ASCII only: any other character would lock every client out."""
+        if key is not None and not PRINTABLE_ASCII.fullmatch(key.get_secret_value()):
+            raise ValueError(
+                "TRIAGE_API_KEY must be printable ASCII (a header cannot carry other characters)"
+            )
+        return key
+
+    @model_validator(mode="after")
+    def _evidence_fits_its_lane(self) -> "Settings":
+        if self.max_evidence_items > self.evidence_lane_texts:
+            raise ValueError("TRIAGE_MAX_EVIDENCE_ITEMS must not exceed TRIAGE_EVIDENCE_LANE_TEXTS")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod
