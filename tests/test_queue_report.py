@@ -107,3 +107,12 @@ def test_cli_queue_and_report_from_a_tagged_csv(tmp_path):
         assert [row["customer_id"] for row in csv.DictReader(handle)] == ["c1"]
     result = runner.invoke(app, ["report", str(tagged), "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 0 and "<h1>Complaint report</h1>" in (tmp_path / "r.html").read_text()
+
+
+def test_queue_csv_cells_that_look_like_formulas_are_neutralised(tmp_path):
+    from serve.tagging.queue import write_queue
+
+    row = {"customer_id": '=HYPERLINK("http://x")', "latest_text": "@all", "risk": 0.5}
+    write_queue([row], tmp_path / "q.csv")
+    text = (tmp_path / "q.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text and "'@all" in text and ",0.5" in text

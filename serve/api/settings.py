@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from serve.tagging.textcap import DEFAULT_MAX_TEXT_CHARS
+
 PRINTABLE_ASCII = re.compile(r"[!-~]+")
 """Visible ASCII, no spaces: what a bearer token or an X-API-Key header can carry unchanged."""
 
@@ -22,7 +24,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, comma-separated in the environment."
     )
-    max_text_chars: int = Field(10_000, gt=0, description="Longer texts are refused with 413.")
+    max_text_chars: int = Field(
+        DEFAULT_MAX_TEXT_CHARS, gt=0, description="Longer texts are refused with 413."
+    )
     max_batch_items: int = Field(256, gt=0, description="Larger batches are refused with 413.")
     max_evidence_items: int = Field(
         16, gt=0, description="Items per request with ?evidence=true (about 80 ms of CPU each); 413 beyond."

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from nlp.labels import COMPLAINT_LABELS
+from serve.tagging.cells import csv_cell
 from serve.tagging.tagged import Message
 
 WEIGHTS = {"highest": 0.40, "latest": 0.25, "repeat": 0.20, "unresolved": 0.15}
@@ -91,4 +92,4 @@ def write_queue(rows: list[dict], path: Path) -> None:
             return
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)

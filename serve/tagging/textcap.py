@@ -6,7 +6,8 @@ The service refuses a longer text (413); the tagger keeps the row, gives the mod
 
 import os
 
-DEFAULT_MAX_TEXT_CHARS = 10_000  # the default of `serve.api.settings.Settings.max_text_chars`
+DEFAULT_MAX_TEXT_CHARS = 10_000
+"""Also the service's default `TRIAGE_MAX_TEXT_CHARS` (`serve.api.settings.Settings`)."""
 
 
 def max_text_chars() -> int:
