@@ -33,11 +33,12 @@ HIGH = 2
 console = Console()
 
 
-def train_default(out: Path, epochs: int, extra: list[str]) -> tuple[dict, float]:
+def train_default(out: Path, epochs: int | None, extra: list[str], **options) -> tuple[dict, float]:
+    """Train with the defaults of `triage train` (plus `options`, e.g. base_model="navec-bert")."""
     from training.arguments import TrainingArguments
     from training.train import run
 
-    args = TrainingArguments(data=TICKETS, out=out, epochs=epochs, extra=extra)
+    args = TrainingArguments(data=TICKETS, out=out, epochs=epochs, extra=extra, **options)
     started = time.perf_counter()
     metrics = run(args, Console(quiet=True))
     return metrics, time.perf_counter() - started
@@ -207,7 +208,7 @@ def print_table(title: str, columns: list[str], rows: list[list[object]]) -> Non
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=None, help="default: the encoder's recipe")
     parser.add_argument("--extra-epochs", type=int, default=10, help="epochs of the run with SentiRuEval")
     parser.add_argument("--skip-shared", action="store_true")
     parser.add_argument("--shared-only", action="store_true", help="only the SentiRuEval-2015 run")

@@ -37,6 +37,7 @@ class TriageConfig(PretrainedConfig):
         flag_threshold: float = 0.5,
         max_tokens: int = 256,
         classifier_dropout: float = 0.1,
+        pooling: str = "attention",
         format_version: int = FORMAT_VERSION,
         labels_digest: str | None = None,  # written by `to_dict`, checked by `nlp.checks` on load
         **kwargs: Any,
@@ -55,6 +56,7 @@ class TriageConfig(PretrainedConfig):
         self.flag_threshold = flag_threshold
         self.max_tokens = max_tokens
         self.classifier_dropout = classifier_dropout
+        self.pooling = pooling
         self.format_version = format_version
         super().__init__(**kwargs)
 

@@ -45,6 +45,13 @@ class AttentionPool(nn.Module):
         return torch.einsum("btq,bth->bqh", scores.softmax(dim=1), hidden)
 
 
+def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor, queries: int) -> torch.Tensor:
+    """The masked mean of the tokens, the same for every output: (batch, queries, hidden)."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+    return mean.unsqueeze(1).expand(-1, queries, -1)
+
+
 class TriageModel(PreTrainedModel):
     config_class = TriageConfig
     base_model_prefix = "encoder"
@@ -85,7 +92,10 @@ class TriageModel(PreTrainedModel):
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        pooled = self.dropout(self.pool(hidden, attention_mask))
+        if self.config.pooling == "mean":
+            pooled = self.dropout(mean_pool(hidden, attention_mask, self.pool.queries.shape[0]))
+        else:
+            pooled = self.dropout(self.pool(hidden, attention_mask))
         labels = self.complaint_head.shape[0]
         output = TriageOutput(
             complaint_logits=(pooled[:, :labels] * self.complaint_head).sum(-1) + self.complaint_bias,

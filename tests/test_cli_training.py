@@ -25,7 +25,7 @@ def train_command(data, out, *options: str) -> list[str]:
     return ["train", "--data", str(data), "--out", str(out), *options]
 
 
-SMOKE = ("--epochs", "2", "--max-steps", "3", "--seed", "7")
+SMOKE = ("--base-model", "navec-bert", "--epochs", "2", "--max-steps", "3", "--seed", "7")
 
 
 @pytest.fixture(scope="module")

@@ -43,6 +43,20 @@ def test_padding_does_not_change_a_records_logits(model):
     assert torch.allclose(model(**inputs).complaint_logits[0], first, atol=1e-6)
 
 
+def test_mean_pooling_ignores_padding_and_is_the_masked_mean():
+    from nlp.model import mean_pool
+
+    torch.manual_seed(0)
+    model = TriageModel(TriageConfig(encoder=TINY_ENCODER, pooling="mean")).eval()
+    inputs = batch()
+    first = model(**inputs).complaint_logits[0]
+    inputs["input_ids"][0, 4:] = 5
+    assert torch.allclose(model(**inputs).complaint_logits[0], first, atol=1e-6)
+    hidden = torch.tensor([[[1.0, 2.0], [3.0, 4.0], [100.0, 100.0]]])
+    pooled = mean_pool(hidden, torch.tensor([[1, 1, 0]]), queries=3)
+    assert pooled.shape == (1, 3, 2) and pooled[0].tolist() == [[2.0, 3.0]] * 3
+
+
 def test_masks_keep_unannotated_records_out_of_the_loss(model):
     inputs = batch()
     complaint = torch.zeros(4, 12)

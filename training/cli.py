@@ -7,11 +7,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from training.arguments import TrainingArguments
+
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
 base_app = typer.Typer(help="Build pretrained bases offline from installed packages.", no_args_is_help=True)
 console = Console()
 errors = Console(stderr=True)
 
+DEFAULTS = TrainingArguments.defaults()
 Paths = Annotated[list[Path], typer.Argument(help="JSONL, CSV, TSV or Parquet files.", show_default=False)]
 
 
@@ -133,27 +136,25 @@ def _texts_or_empty(path: Path) -> list[str]:
 
 
 def train(
-    data: Annotated[Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")] = Path(
-        "data/tickets"
-    ),
-    out: Annotated[Path, typer.Option(help="Model directory to write.")] = Path("models/default"),
+    data: Annotated[
+        Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")
+    ] = DEFAULTS.data,
+    out: Annotated[Path, typer.Option(help="Model directory to write.")] = DEFAULTS.out,
     base_model: Annotated[
-        str | None,
-        typer.Option(
-            help="e5-small, e5-small-L<K> (built offline), or an HF checkpoint (directory, hub id)."
-        ),
-    ] = None,
+        str,
+        typer.Option(help="e5-small, e5-small-L<K> (built offline), navec-bert, or an HF checkpoint."),
+    ] = DEFAULTS.base_model,
     extra: Annotated[
         list[str] | None, typer.Option(help="Auxiliary data: sentirueval2015, rusentiment, cedr, or a file.")
     ] = None,
     extra_map: Annotated[
         list[str] | None, typer.Option(help="Field rename for auxiliary files: TARGET=FIELD.")
     ] = None,
-    epochs: Annotated[int, typer.Option(help="Maximum epochs (early stopping on dev).")] = 20,
-    hidden_size: Annotated[int, typer.Option(help="Width of the default navec encoder.")] = 128,
-    batch_size: Annotated[int, typer.Option(help="Examples per optimisation step.")] = 32,
+    epochs: Annotated[int | None, typer.Option(help="Maximum epochs (default by encoder).")] = None,
+    hidden_size: Annotated[int, typer.Option(help="Width of the navec encoder.")] = DEFAULTS.hidden_size,
+    batch_size: Annotated[int, typer.Option(help="Examples per optimisation step.")] = DEFAULTS.batch_size,
     learning_rate: Annotated[
-        float | None, typer.Option(help="Peak learning rate (default by encoder).")
+        float | None, typer.Option(help="Peak learning rate of the encoder (default by encoder).")
     ] = None,
     head_learning_rate: Annotated[
         float | None, typer.Option(help="Peak learning rate of the pool and heads (default by encoder).")
@@ -165,13 +166,23 @@ def train(
     word_dropout: Annotated[
         float | None, typer.Option(help="Share of tokens replaced by the unknown token (default by encoder).")
     ] = None,
-    max_tokens: Annotated[int, typer.Option(help="Token limit per message (head + tail beyond).")] = 256,
-    patience: Annotated[int, typer.Option(help="Epochs without dev improvement before stopping.")] = 5,
+    max_tokens: Annotated[
+        int | None, typer.Option(help="Token limit per message, head + tail beyond (default by encoder).")
+    ] = None,
+    pooling: Annotated[
+        str | None, typer.Option(help="attention (a query per output) or mean (default by encoder).")
+    ] = None,
+    patience: Annotated[
+        int, typer.Option(help="Epochs without dev improvement before stopping.")
+    ] = DEFAULTS.patience,
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps (smoke runs).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same model.")] = 13,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same model.")
+    ] = DEFAULTS.seed,
 ) -> None:
-    """Train a model (complaints, sentiment, urgency) and write a calibrated model directory."""
-    from training.arguments import TrainingArguments
+    """Train a model (complaints, sentiment, urgency) and write a calibrated model directory.
+
+    Defaults by encoder are in `training.arguments` (the navec and pretrained recipes)."""
     from training.metrics import headline
     from training.train import run
 
@@ -180,8 +191,8 @@ def train(
             data=data, out=out, base_model=base_model, extra=extra or [], extra_map=extra_map or [],
             epochs=epochs, hidden_size=hidden_size, batch_size=batch_size, learning_rate=learning_rate,
             head_learning_rate=head_learning_rate, freeze_embeddings=freeze_embeddings,
-            word_dropout=word_dropout, max_tokens=max_tokens, patience=patience, max_steps=max_steps,
-            seed=seed,
+            word_dropout=word_dropout, max_tokens=max_tokens, pooling=pooling, patience=patience,
+            max_steps=max_steps, seed=seed,
         )  # fmt: skip
         metrics = run(args, console)
     except (ValueError, FileNotFoundError) as exc:

@@ -48,13 +48,15 @@ def navec_model(
     return model, tokenizer, vocabulary
 
 
-def checkpoint_model(base_model: str | Path, max_tokens: int) -> tuple[TriageModel, PreTrainedTokenizerBase]:
+def checkpoint_model(
+    base_model: str | Path, max_tokens: int, pooling: str = "attention"
+) -> tuple[TriageModel, PreTrainedTokenizerBase]:
     """Any Hugging Face encoder checkpoint (a local directory, or a hub id where a hub is reachable)."""
     tokenizer = AutoTokenizer.from_pretrained(str(base_model))
     encoder = AutoModel.from_pretrained(str(base_model), dtype=torch.float32)
     limit = min(max_tokens, getattr(encoder.config, "max_position_embeddings", max_tokens))
     settings = encoder.config.to_dict() | {"dtype": "float32"}  # trained in float32 whatever was stored
-    model = TriageModel(TriageConfig(encoder=settings, max_tokens=limit))
+    model = TriageModel(TriageConfig(encoder=settings, max_tokens=limit, pooling=pooling))
     model.encoder.load_state_dict(encoder.state_dict())
     tokenizer.model_max_length = limit
     return model, tokenizer

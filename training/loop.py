@@ -81,7 +81,7 @@ class Optimizers:
     def __init__(self, model: TriageModel, args: TrainingArguments, total: int) -> None:
         from transformers import get_linear_schedule_with_warmup
 
-        if args.frozen_embeddings:
+        if args.freeze_embeddings:
             model.encoder.get_input_embeddings().weight.requires_grad_(False)
         sparse, groups = [], {}
         for name, parameter in model.named_parameters():
@@ -90,7 +90,7 @@ class Optimizers:
             if _is_sparse(model, parameter):
                 sparse.append(parameter)
                 continue
-            lr = args.lr if name.startswith("encoder.") else args.head_lr
+            lr = args.learning_rate if name.startswith("encoder.") else args.head_learning_rate
             decays = not (parameter.ndim < 2 or "LayerNorm" in name or "embeddings" in name)
             groups.setdefault((lr, decays), []).append(parameter)
         self.dense = [parameter for group in groups.values() for parameter in group]
@@ -98,9 +98,9 @@ class Optimizers:
             {"params": params, "lr": lr, "weight_decay": args.weight_decay if decays else 0.0}
             for (lr, decays), params in groups.items()
         ]
-        self.optimizers = [torch.optim.AdamW(param_groups, lr=args.lr)]
+        self.optimizers = [torch.optim.AdamW(param_groups, lr=args.learning_rate)]
         if sparse:
-            self.optimizers.append(torch.optim.SparseAdam(sparse, lr=args.lr))
+            self.optimizers.append(torch.optim.SparseAdam(sparse, lr=args.learning_rate))
         warmup = int(total * args.warmup_ratio)
         self.schedules = [get_linear_schedule_with_warmup(o, warmup, total) for o in self.optimizers]
 
@@ -152,9 +152,9 @@ def train_model(
             model.train()
             for batch in _limited(epoch_batches(lengths, args.batch_size, rng), total - result.steps):
                 inputs = tensors(encoded, train, batch, tokenizer.pad_token_id or 0)
-                if args.dropout_rate and tokenizer.unk_token_id is not None:
+                if args.word_dropout and tokenizer.unk_token_id is not None:
                     ids, mask = inputs["input_ids"].numpy(), inputs["attention_mask"].numpy()
-                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, args.dropout_rate, rng)
+                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, args.word_dropout, rng)
                     inputs["input_ids"] = torch.from_numpy(dropped)
                 loss = model(**inputs).loss
                 loss.backward()

@@ -53,8 +53,8 @@ def _subset(examples: Examples, index: np.ndarray) -> Examples:
 
 
 def build(args: TrainingArguments, texts: list[str]):
-    if args.base_model:
-        model, tokenizer = checkpoint_model(resolve_base(args.base_model), args.max_tokens)
+    if not args.is_navec:
+        model, tokenizer = checkpoint_model(resolve_base(args.base_model), args.max_tokens, args.pooling)
         return model, tokenizer, {"encoder": args.base_model}
     model, tokenizer, vocabulary = navec_model(texts, args.max_tokens, args.seed, args.hidden_size)
     share = float(vocabulary.pretrained.mean())
@@ -121,10 +121,10 @@ def save(model, tokenizer, args: TrainingArguments, metrics: dict, data: dict, e
         **encoder_info,
         "epochs": args.epochs,
         "batch size": args.batch_size,
-        "learning rate": args.lr,
-        "head learning rate": args.head_lr,
-        "word embeddings": "frozen" if args.frozen_embeddings else "trained",
-        "word dropout": args.dropout_rate,
+        "learning rate": args.learning_rate,
+        "head learning rate": args.head_learning_rate,
+        "word embeddings": "frozen" if args.freeze_embeddings else "trained",
+        "word dropout": args.word_dropout,
         "max tokens": model.config.max_tokens,
     }
     training |= {
