@@ -31,7 +31,7 @@ def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -
 
 
 def navec_model(
-    texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int
+    texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int, pooling: str = "attention"
 ) -> tuple[TriageModel, PreTrainedTokenizerBase, Vocabulary]:
     """The default: navec word vectors projected (PCA) to `hidden_size` (128 by default: a
     multiple of the head count, and about a sixth of the cost per layer of navec's 300) and two
@@ -40,7 +40,7 @@ def navec_model(
     tokenizer = build_tokenizer(vocabulary.words, max_tokens=max_tokens)
     vectors = project(vocabulary.vectors, hidden_size)
     encoder = default_encoder_config(len(vocabulary.words), vectors.shape[1], max_tokens)
-    model = TriageModel(TriageConfig(encoder=encoder.to_dict(), max_tokens=max_tokens))
+    model = TriageModel(TriageConfig(encoder=encoder.to_dict(), max_tokens=max_tokens, pooling=pooling))
     embeddings = model.encoder.get_input_embeddings()
     with torch.no_grad():
         embeddings.weight.copy_(torch.from_numpy(vectors))

@@ -56,7 +56,9 @@ def build(args: TrainingArguments, texts: list[str]):
     if not args.is_navec:
         model, tokenizer = checkpoint_model(resolve_base(args.base_model), args.max_tokens, args.pooling)
         return model, tokenizer, {"encoder": args.base_model}
-    model, tokenizer, vocabulary = navec_model(texts, args.max_tokens, args.seed, args.hidden_size)
+    model, tokenizer, vocabulary = navec_model(
+        texts, args.max_tokens, args.seed, args.hidden_size, args.pooling
+    )
     share = float(vocabulary.pretrained.mean())
     return (
         model,
@@ -126,6 +128,7 @@ def save(model, tokenizer, args: TrainingArguments, metrics: dict, data: dict, e
         "word embeddings": "frozen" if args.freeze_embeddings else "trained",
         "word dropout": args.word_dropout,
         "max tokens": model.config.max_tokens,
+        "pooling": model.config.pooling,
     }
     training |= {
         "seed": args.seed,
