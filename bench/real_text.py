@@ -102,7 +102,7 @@ def baseline_figures() -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("models", nargs="*", type=Path)
+    parser.add_argument("models", nargs="*", type=Path, default=[ROOT / "models" / "default"])
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--per-label", action="store_true")
     options = parser.parse_args()
