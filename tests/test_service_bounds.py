@@ -3,15 +3,13 @@ slow bodies. (These bounds live in uvicorn/h11 and our protocol, which TestClien
 
 import contextlib
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
+
+from tests.servers import running_server
 
 DEADLINE = 1.0
 """--timeout-keep-alive given to the server: each request head must arrive within it."""
@@ -19,44 +17,9 @@ DEADLINE = 1.0
 
 @pytest.fixture(scope="module")
 def server(tiny_model):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-c", "from serve.cli import main; main()", "serve"]
-    command += [
-        "--model",
-        str(tiny_model),
-        "--port",
-        str(port),
-        "--timeout-keep-alive",
-        str(DEADLINE),
-        "--limit-concurrency",
-        "64",
-    ]
-    environment = {**os.environ, "TRIAGE_BACKEND": "torch", "TRIAGE_BODY_TIMEOUT_S": "1"}
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        _wait_until_ready(f"http://127.0.0.1:{port}", process)
+    options = ("--timeout-keep-alive", str(DEADLINE), "--limit-concurrency", "64")
+    with running_server(tiny_model, *options, env={"TRIAGE_BODY_TIMEOUT_S": "1"}) as port:
         yield port
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _wait_until_ready(base: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        try:
-            if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("the server did not become ready")
 
 
 def _connect(port: int) -> socket.socket:

@@ -1,54 +1,18 @@
 """`triage serve --workers 2` as a real server: both workers answer and /metrics counts them all."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 
+from tests.servers import running_server
+
 
 @pytest.fixture
 def two_workers(tiny_model):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-c", "from serve.cli import main; main()", "serve"]
-    command += ["--model", str(tiny_model), "--port", str(port), "--workers", "2"]
-    environment = {**os.environ, "TRIAGE_BACKEND": "torch"}
-    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    server = subprocess.Popen(
-        command,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_both_ready(base, server)
-        yield base
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-def _wait_until_both_ready(base: str, server: subprocess.Popen, timeout: float = 120) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        assert server.poll() is None, server.stderr.read().decode()[-2000:]
-        try:
-            if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    time.sleep(3)  # the second worker loads its model too
+    with running_server(tiny_model, "--workers", "2") as port:
+        time.sleep(3)  # the second worker loads its model too
+        yield f"http://127.0.0.1:{port}"
 
 
 def _count(metrics: str, name: str) -> float:

@@ -33,10 +33,10 @@ PRETRAINED_RECIPE = Recipe(
     epochs=2, learning_rate=1e-4, head_learning_rate=1e-2, freeze_embeddings=True,
     word_dropout=0.0, max_tokens=128, pooling="mean",
 )  # fmt: skip
-"""A pretrained encoder: two epochs (13 minutes for all 12 e5 layers on two cores); heads 100× faster than the encoder (e5's pooled vectors
-differ from message to message by little, and heads at 1e-3 had not learned them after three
-epochs); word embeddings frozen; 128 tokens (head + tail beyond); mean pooling. Chosen by
-measurement (README, «Choosing the encoder»)."""
+"""A pretrained encoder: two epochs (13 minutes for all 12 e5 layers on two cores); heads 100×
+faster than the encoder (e5's pooled vectors differ from message to message by little, and heads
+at 1e-3 had not learned them after three epochs); word embeddings frozen; 128 tokens (head + tail
+beyond); mean pooling. Chosen by measurement (README, «Choosing the encoder»)."""
 
 
 @dataclass
