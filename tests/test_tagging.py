@@ -113,6 +113,14 @@ def test_cli_tag_prints_the_accounting(tiny_model, tmp_path):
     assert "4 input rows = 3 tagged" in result.output and "1 rejected" in result.output
 
 
+def test_cli_tag_creates_the_output_folder(tiny_model, tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "build" / "demo" / "out.csv"
+    write_archive(source, archive_rows(2))
+    result = CliRunner().invoke(app, ["tag", str(source), "--out", str(target), "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    assert target.exists() and not target.with_name("out.csv.lock").exists()
+
+
 KILL_SCRIPT = """
 import sys, time
 from nlp import Predictor

@@ -24,6 +24,7 @@ def lock_path(target: Path) -> Path:
 def output_lock(target: Path) -> Iterator[None]:
     """Refuses at once (`Refused`) when another live process writes `target`."""
     path = lock_path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the output's folder may not exist yet
     handle = _acquire(path, target)
     try:
         yield
