@@ -1,4 +1,4 @@
-"""Building a fresh TriageModel and its tokenizer: the offline default or any HF checkpoint."""
+"""A fresh TriageModel and its tokenizer: the navec encoder, or any HF checkpoint (e5 bases too)."""
 
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,9 +10,6 @@ from nlp.config import TriageConfig
 from nlp.model import TriageModel
 from training.tokenizer import build_tokenizer
 from training.vocabulary import Vocabulary, build_vocabulary, project
-
-DEFAULT_ENCODER = "navec-bert"
-"""The name of the offline default: a compact BERT whose word embeddings come from navec."""
 
 
 def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -> BertConfig:
@@ -33,7 +30,7 @@ def default_encoder_config(vocab_size: int, hidden_size: int, max_tokens: int) -
 def navec_model(
     texts: Sequence[str], max_tokens: int, seed: int, hidden_size: int, pooling: str = "attention"
 ) -> tuple[TriageModel, PreTrainedTokenizerBase, Vocabulary]:
-    """The default: navec word vectors projected (PCA) to `hidden_size` (128 by default: a
+    """The navec encoder: navec word vectors projected (PCA) to `hidden_size` (128 by default: a
     multiple of the head count, and about a sixth of the cost per layer of navec's 300) and two
     transformer layers on top; the embeddings are fine-tuned with the rest."""
     vocabulary = build_vocabulary(texts, seed=seed)

@@ -10,11 +10,11 @@ from rich.console import Console
 from nlp.backends import TorchBackend
 from nlp.labels import COMPLAINT_LABELS
 from nlp.predictor import Predictor
-from training.arguments import TrainingArguments
+from training.arguments import NAVEC, TrainingArguments
 from training.bases.build import resolve_base
 from training.calibrate import calibrate
 from training.card import model_card
-from training.encoders import DEFAULT_ENCODER, checkpoint_model, navec_model
+from training.encoders import checkpoint_model, navec_model
 from training.examples import Examples, load_examples, load_extra
 from training.extra import parse_renames, resolve
 from training.loop import seed_everything, train_model
@@ -63,7 +63,7 @@ def build(args: TrainingArguments, texts: list[str]):
     return (
         model,
         tokenizer,
-        {"encoder": DEFAULT_ENCODER, "vocabulary": f"{len(vocabulary.words)} words, {share:.0%} from navec"},
+        {"encoder": NAVEC, "vocabulary": f"{len(vocabulary.words)} words, {share:.0%} from navec"},
     )
 
 

