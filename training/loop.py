@@ -70,8 +70,8 @@ def tensors(encoded: list, examples: Examples, index: np.ndarray, pad_id: int) -
 
 
 class Optimizers:
-    """AdamW for dense parameters (the encoder at `lr`, pool and heads at `head_lr`), SparseAdam
-    for sparse embeddings, one warm-up schedule each.
+    """AdamW for dense parameters (the encoder at `learning_rate`, pool and heads at
+    `head_learning_rate`), SparseAdam for sparse embeddings, one warm-up schedule each.
 
     A sparse embedding updates only the rows of the words in the batch: with a 80k-word
     vocabulary that is most of a step's work saved, and rows of words never seen in training
