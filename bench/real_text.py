@@ -11,7 +11,6 @@ Measurement only: nothing here trains on these sets. Skips cleanly without ../sh
 """
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.quality import read_jsonl, sentirueval_score  # noqa: E402
 from nlp.labels import COMPLAINT_LABELS  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -30,11 +30,6 @@ SAMOKAT = SHARED / "samokat" / "dev.jsonl"
 SENTIRUEVAL = SHARED / "sentirueval2015" / "test.jsonl"
 SCORED = [label for label in COMPLAINT_LABELS if label != "missing_bonus"]
 console = Console()
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def label_matrix(label_sets: list[list[str]]) -> np.ndarray:
@@ -57,9 +52,7 @@ def complaint_figures(truth: np.ndarray, guess: np.ndarray) -> dict[str, float]:
 
 
 def sentirueval_f1pn(truth: list[str], predicted: list[str]) -> float:
-    from sklearn.metrics import f1_score
-
-    return f1_score(truth, predicted, labels=["positive", "negative"], average="macro")
+    return sentirueval_score(truth, predicted)[0]
 
 
 def model_figures(model_dir: Path) -> dict[str, float]:

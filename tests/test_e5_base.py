@@ -168,3 +168,27 @@ def test_the_installed_wheel_reads_as_multilingual_e5_small():
     assert "▁заказ" in source.pieces
     query = source.tensor("l0.q.w", (384, 384))
     assert np.isfinite(query).all() and 0.01 < query.std() < 1.0
+
+
+def test_a_base_is_cached_whole_or_not_at_all(tmp_path, monkeypatch):
+    import training.bases.build as build
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path))
+
+    def killed(name, out, check_texts=()):
+        (out / "config.json").parent.mkdir(parents=True)
+        (out / "config.json").write_text("{}")
+        raise KeyboardInterrupt  # stopped after the config, before the weights and tokenizer
+
+    monkeypatch.setattr(build, "build_base", killed)
+    with pytest.raises(KeyboardInterrupt):
+        resolve_base("e5-small-L2")
+    assert not (tmp_path / "bases" / "e5-small-L2").exists()
+
+    def whole(name, out, check_texts=()):
+        out.mkdir(parents=True)
+        (out / "config.json").write_text("{}")
+
+    monkeypatch.setattr(build, "build_base", whole)
+    assert resolve_base("e5-small-L2") == str(tmp_path / "bases" / "e5-small-L2")
+    assert (tmp_path / "bases" / "e5-small-L2" / "config.json").exists()

@@ -98,9 +98,9 @@ def build_base(
     from training.bases.build import build_base as build
     from training.bases.build import cache_dir
     from training.bases.pruning import unchanged_share
-    from training.extra import SHARED_DATASETS, shared_texts
+    from training.extra import SHARED_DATASETS, jsonl_texts, shared_texts
 
-    texts = _texts_or_empty(check_texts)[:200]
+    texts = jsonl_texts(check_texts)[:200]
     try:
         built = build(name, out or cache_dir() / "bases" / name, texts)
     except (ValueError, FileNotFoundError) as exc:
@@ -124,15 +124,6 @@ def build_base(
     console.print(
         f"texts of {SHARED_DATASETS} segmented as by the full vocabulary: {share:.2%} of {len(real):,}"
     )
-
-
-def _texts_or_empty(path: Path) -> list[str]:
-    import json
-
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line)["text"] for line in lines if line.strip()]
 
 
 def train(

@@ -74,10 +74,14 @@ def parse_renames(pairs: list[str]) -> dict[str, str]:
 
 def shared_texts(shared: Path = SHARED_DATASETS) -> list[str]:
     """Every text of the JSONL files under `shared` (empty when the folder is absent)."""
+    return [text for path in sorted(shared.glob("*/*.jsonl")) for text in jsonl_texts(path)]
+
+
+def jsonl_texts(path: Path) -> list[str]:
+    """The `text` of every line of a JSONL file (empty when the file is absent)."""
     import json
 
-    texts = []
-    for path in sorted(shared.glob("*/*.jsonl")):
-        with path.open(encoding="utf-8") as lines:
-            texts += [json.loads(line)["text"] for line in lines if line.strip()]
-    return texts
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line)["text"] for line in lines if line.strip()]

@@ -7,6 +7,7 @@ so nothing they hold is lost, and the directory stays under 100 MB.
 
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,11 @@ def resolve_base(name_or_path: str) -> str:
     if not is_base_name(name_or_path):
         return name_or_path
     target = cache_dir() / "bases" / name_or_path
-    if not (target / "config.json").exists():
-        build_base(name_or_path, target)
+    if not target.exists():
+        partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        build_base(name_or_path, partial)
+        partial.rename(target)  # complete or absent: a killed build leaves only a .partial folder
     return str(target)
 
 
