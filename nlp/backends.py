@@ -5,9 +5,14 @@ from typing import Protocol
 
 import numpy as np
 
+TOKENS = "tokens"
+"""The optional output of per-token logit terms (batch, tokens, labels + 1), for evidence."""
+
 
 class Backend(Protocol):
-    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]: ...
+    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
+        """The three heads' logits, and `TOKENS` where the backend computes them."""
+        ...
 
 
 class TorchBackend:
@@ -29,12 +34,15 @@ class TorchBackend:
         self.model.eval()  # no dropout at inference, also when called between training epochs
         with torch.inference_mode():
             output = self.model(
-                input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(attention_mask)
+                input_ids=torch.from_numpy(input_ids),
+                attention_mask=torch.from_numpy(attention_mask),
+                return_token_scores=True,
             )
         return {
             "complaint": output.complaint_logits.numpy(),
             "sentiment": output.sentiment_logits.numpy(),
             "urgency": output.urgency_logits.numpy(),
+            TOKENS: output.token_scores.numpy(),
         }
 
 
@@ -46,6 +54,7 @@ class OnnxBackend:
 
     def __init__(self, session) -> None:
         self.session = session
+        self.outputs = [output.name for output in session.get_outputs()]
 
     @classmethod
     def load(cls, model_dir: Path, variant: str | None = None, threads: int = 0) -> "OnnxBackend":
@@ -61,10 +70,9 @@ class OnnxBackend:
         return cls(onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"]))
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
-        complaint, sentiment, urgency = self.session.run(
-            None, {"input_ids": input_ids, "attention_mask": attention_mask}
-        )
-        return {"complaint": complaint, "sentiment": sentiment, "urgency": urgency}
+        """A graph exported before token terms existed has only the three heads' outputs."""
+        values = self.session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})
+        return dict(zip(self.outputs, values, strict=True))
 
 
 BACKENDS = ("auto", "torch", "onnx")

@@ -14,25 +14,38 @@ import numpy as np
 HEAD_SHARE = 0.25
 
 
+Offset = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Encoded:
     ids: list[int]
     truncated: bool
+    offsets: list[Offset] | None = None
+    """Character span of every kept token ((0, 0) for special tokens); None from a slow tokenizer."""
 
 
-def head_and_tail(ids: list[int], limit: int) -> Encoded:
+def head_and_tail(ids: list[int], limit: int, offsets: list[Offset] | None = None) -> Encoded:
     if len(ids) <= limit:
-        return Encoded(ids, False)
+        return Encoded(ids, False, offsets)
     head = int(limit * HEAD_SHARE)
-    return Encoded(ids[:head] + ids[len(ids) - (limit - head) :], True)
+    tail = len(ids) - (limit - head)
+    kept_offsets = offsets[:head] + offsets[tail:] if offsets is not None else None
+    return Encoded(ids[:head] + ids[tail:], True, kept_offsets)
 
 
 def encode(tokenizer, texts: Sequence[str], limit: int) -> list[Encoded]:
-    """Token ids of every text (special tokens included), cut to `limit` by head + tail."""
+    """Token ids of every text (special tokens included), cut to `limit` by head + tail, with
+    each token's character offsets when the tokenizer is a fast one."""
     if not texts:
         return []
-    batch = tokenizer(list(texts), truncation=False, verbose=False)["input_ids"]
-    return [head_and_tail(ids or [tokenizer.unk_token_id], limit) for ids in batch]
+    fast = bool(getattr(tokenizer, "is_fast", False))
+    batch = tokenizer(list(texts), truncation=False, verbose=False, return_offsets_mapping=fast)
+    spans = batch["offset_mapping"] if fast else [None] * len(texts)
+    return [
+        head_and_tail(ids, limit, offsets) if ids else Encoded([tokenizer.unk_token_id], False, [(0, 0)])
+        for ids, offsets in zip(batch["input_ids"], spans, strict=True)
+    ]
 
 
 def pad(encoded: Sequence[Encoded], pad_id: int) -> tuple[np.ndarray, np.ndarray]:

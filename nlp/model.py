@@ -25,6 +25,9 @@ class TriageOutput(ModelOutput):
     complaint_logits: torch.Tensor | None = None
     sentiment_logits: torch.Tensor | None = None
     urgency_logits: torch.Tensor | None = None
+    token_scores: torch.Tensor | None = None
+    """(batch, tokens, labels + 1, 2): per token and per complaint label (then the urgency «high»
+    margin), its term of the logit and its pooling weight (`TriageModel.token_scores`)."""
 
 
 class AttentionPool(nn.Module):
@@ -39,17 +42,18 @@ class AttentionPool(nn.Module):
         super().__init__()
         self.queries = nn.Parameter(torch.empty(queries, hidden))
 
-    def forward(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    def weights(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """(batch, tokens, queries): each query's attention over the tokens."""
         scores = hidden @ self.queries.T / math.sqrt(hidden.shape[-1])
         scores = scores.masked_fill(attention_mask.unsqueeze(-1) == 0, torch.finfo(scores.dtype).min)
-        return torch.einsum("btq,bth->bqh", scores.softmax(dim=1), hidden)
+        return scores.softmax(dim=1)
 
 
-def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor, queries: int) -> torch.Tensor:
-    """The masked mean of the tokens, the same for every output: (batch, queries, hidden)."""
-    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-    return mean.unsqueeze(1).expand(-1, queries, -1)
+def mean_weights(attention_mask: torch.Tensor, queries: int, dtype: torch.dtype) -> torch.Tensor:
+    """(batch, tokens, queries): the masked mean as pooling weights, the same for every output."""
+    mask = attention_mask.to(dtype)
+    weights = mask / mask.sum(1, keepdim=True).clamp(min=1.0)
+    return weights.unsqueeze(-1).expand(-1, -1, queries)
 
 
 class TriageModel(PreTrainedModel):
@@ -87,24 +91,44 @@ class TriageModel(PreTrainedModel):
         complaint_mask: torch.Tensor | None = None,
         sentiment: torch.Tensor | None = None,
         urgency: torch.Tensor | None = None,
+        return_token_scores: bool = False,
         **_: object,
     ) -> TriageOutput:
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        if self.config.pooling == "mean":
-            pooled = self.dropout(mean_pool(hidden, attention_mask, self.pool.queries.shape[0]))
-        else:
-            pooled = self.dropout(self.pool(hidden, attention_mask))
+        weights = self.pool_weights(hidden, attention_mask)
+        pooled = self.dropout(torch.einsum("btq,bth->bqh", weights, hidden))
         labels = self.complaint_head.shape[0]
         output = TriageOutput(
             complaint_logits=(pooled[:, :labels] * self.complaint_head).sum(-1) + self.complaint_bias,
             sentiment_logits=self.sentiment_head(pooled[:, labels]),
             urgency_logits=self.urgency_head(pooled[:, labels + 1]),
         )
+        if return_token_scores:
+            output.token_scores = self.token_scores(hidden, weights)
         if complaint_labels is not None or sentiment is not None or urgency is not None:
             output.loss = multitask_loss(output, complaint_labels, complaint_mask, sentiment, urgency)
         return output
+
+    def pool_weights(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        if self.config.pooling == "mean":
+            return mean_weights(attention_mask, self.pool.queries.shape[0], hidden.dtype)
+        return self.pool.weights(hidden, attention_mask)
+
+    def token_scores(self, hidden: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+        """Per token and target: (term, pooling weight). The heads are linear in pooled vectors that
+        are weighted sums of the tokens, so each logit minus its bias is exactly the sum of the
+        tokens' terms (pooling weight × the token's projection on the head); the weights let
+        `nlp.attribution` renormalise the pool when a phrase is taken out. Urgency uses the
+        direction of «high» against the mean of the other classes."""
+        labels = self.complaint_head.shape[0]
+        urgency = self.urgency_head.weight
+        high = self.config.flag_index
+        others = torch.cat([urgency[:high], urgency[high + 1 :]]).mean(0)
+        directions = torch.cat([self.complaint_head, (urgency[high] - others).unsqueeze(0)])
+        pool = torch.cat([weights[..., :labels], weights[..., labels + 1 :]], dim=-1)
+        return torch.stack([pool * (hidden @ directions.T), pool], dim=-1)
 
 
 def multitask_loss(
@@ -119,9 +143,19 @@ def multitask_loss(
     if complaint_labels is not None:
         loss = loss + masked_bce(output.complaint_logits, complaint_labels.float(), complaint_mask)
     for logits, target in ((output.sentiment_logits, sentiment), (output.urgency_logits, urgency)):
-        if target is not None and bool((target != IGNORE).any()):
+        if target is not None and target.is_floating_point():
+            loss = loss + soft_cross_entropy(logits, target)
+        elif target is not None and bool((target != IGNORE).any()):
             loss = loss + nn.functional.cross_entropy(logits, target, ignore_index=IGNORE)
     return loss
+
+
+def soft_cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy against class probabilities (a teacher's, in distillation), averaged over the
+    records whose row sums to more than zero (an all-zero row carries no annotation)."""
+    annotated = (target.sum(-1) > 0).to(logits.dtype)
+    per_record = -(target * logits.log_softmax(-1)).sum(-1)
+    return (per_record * annotated).sum() / annotated.sum().clamp(min=1.0)
 
 
 def masked_bce(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:

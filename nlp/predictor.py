@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.backends import Backend, load_backend
+from nlp.attribution import attributed_evidence
+from nlp.backends import TOKENS, Backend, load_backend
 from nlp.calibration import label_decisions, probabilities, urgency_decisions
 from nlp.checks import check_logits, check_model_dir
 from nlp.config import TriageConfig
@@ -21,6 +22,8 @@ EMPTY_TEXT = "empty text"
 NOT_TEXT = "text is not a string"
 SMOKE_TEXT = "заказ не пришёл"
 """Predicted once at load: a model whose outputs do not fit its config is refused there."""
+Forward = tuple[dict[str, np.ndarray], list[np.ndarray] | None]
+"""Logits per head, and per text its token terms (tokens, labels + 1) where the backend has them."""
 OVERLAP_MIN_TEXTS = 256
 """From this many texts on, the forward pass runs in a helper thread while this one finds
 entities and languages: ONNX Runtime and PyTorch release the GIL, so the two overlap."""
@@ -73,11 +76,12 @@ class Predictor:
         records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
         good = [index for index, record in enumerate(records) if record is None]
         encoded = encode(self.tokenizer, [texts[index] for index in good], self.config.max_tokens)
-        logits = self._logits_soon(encoded, batch_size)
+        forward = self._forward_soon(encoded, batch_size)
         days = list(now) if isinstance(now, Sequence) else [now] * len(texts)
         found = [extract_entities(texts[index], days[index]) if entities else [] for index in good]
         languages = [detect_language(texts[index]) for index in good]
-        probs = probabilities(self.config, logits())
+        logits, tokens = forward()
+        probs = probabilities(self.config, logits)
         chosen = label_decisions(self.config, probs["complaint"])
         urgency, flags = urgency_decisions(self.config, probs["urgency"])
         for row, (index, record) in enumerate(
@@ -87,7 +91,8 @@ class Predictor:
             record.language, record.entities = languages[row], found[row]
             records[index] = record
         if evidence:
-            self._explain([records[index] for index in good], [texts[index] for index in good], batch_size)
+            kept = [records[index] for index in good]
+            self._explain(kept, [texts[index] for index in good], encoded, tokens, batch_size)
         return records  # type: ignore[return-value]
 
     def target_scores(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -99,10 +104,23 @@ class Predictor:
     def target_names(self) -> list[str]:
         return [*self.config.complaint_labels, URGENCY]
 
-    def _explain(self, records: list[Prediction], texts: list[str], batch_size: int) -> None:
-        """Evidence for each predicted label and for a high urgency, in one batched search."""
+    def _explain(
+        self,
+        records: list[Prediction],
+        texts: list[str],
+        encoded: list[Encoded],
+        tokens: list[np.ndarray] | None,
+        batch_size: int,
+    ) -> None:
+        """Evidence for each predicted label and for a high urgency: from the prediction's own token
+        terms where the backend gives them (`nlp.attribution`), else by occlusion (`nlp.evidence`:
+        an ONNX graph exported before token terms existed, or a slow tokenizer without offsets)."""
         targets = [[*r.labels, *([URGENCY] if r.retention_flag else [])] for r in records]
         todo = [row for row, names in enumerate(targets) if names]
+        if tokens is not None and all(encoded[row].offsets is not None for row in todo):
+            for row in todo:
+                records[row].evidence = self._attributed(records[row], texts[row], encoded[row], tokens[row])
+            return
         found = explain(
             [texts[row] for row in todo],
             [targets[row] for row in todo],
@@ -113,23 +131,40 @@ class Predictor:
         for row, evidence in zip(todo, found, strict=True):
             records[row].evidence = evidence
 
+    def _attributed(self, record: Prediction, text: str, encoded: Encoded, tokens: np.ndarray) -> dict:
+        bases = {label: record.scores[label] for label in record.labels}
+        if record.retention_flag:
+            bases[URGENCY] = float(record.urgency_score or 0.0)
+        labels = self.config.complaint_labels
+        temperature = self.config.temperatures
+        return attributed_evidence(
+            text,
+            encoded.offsets or [],
+            tokens,
+            bases,
+            columns={name: column for column, name in enumerate(self.target_names)},
+            temperatures=dict.fromkeys(labels, temperature["complaint"]) | {URGENCY: temperature["urgency"]},
+            atoms=[(e.start, e.end) for e in record.entities],
+        )
+
     def logits(self, texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
         """Raw logits of every head, in input order (for calibration and evaluation)."""
-        return self._logits(encode(self.tokenizer, texts, self.config.max_tokens), batch_size)
+        return self._forward(encode(self.tokenizer, texts, self.config.max_tokens), batch_size)[0]
 
-    def _logits_soon(self, encoded: list[Encoded], batch_size: int) -> Callable[[], dict[str, np.ndarray]]:
-        """The logits, computed in the helper thread when there are enough texts to overlap."""
+    def _forward_soon(self, encoded: list[Encoded], batch_size: int) -> Callable[[], "Forward"]:
+        """The forward pass, run in the helper thread when there are enough texts to overlap."""
         if len(encoded) < OVERLAP_MIN_TEXTS:
-            ready = self._logits(encoded, batch_size)
+            ready = self._forward(encoded, batch_size)
             return lambda: ready
         if self._helper is None:
             self._helper = ThreadPoolExecutor(1, thread_name_prefix="forward")
-        return self._helper.submit(self._logits, encoded, batch_size).result
+        return self._helper.submit(self._forward, encoded, batch_size).result
 
-    def _logits(self, encoded: list[Encoded], batch_size: int) -> dict[str, np.ndarray]:
-        """Batches sorted by length to cut padding; results put back in input order."""
+    def _forward(self, encoded: list[Encoded], batch_size: int) -> "Forward":
+        """(logits per head, token terms per text or None); batches sorted by length to cut
+        padding, results put back in input order."""
         if not encoded:
-            return {head: np.zeros((0, len(names))) for head, names in self._heads().items()}
+            return {head: np.zeros((0, len(names))) for head, names in self._heads().items()}, None
         order = np.argsort([len(item.ids) for item in encoded], kind="stable")
         parts = []
         for start in range(0, len(order), batch_size):
@@ -138,7 +173,15 @@ class Predictor:
             )
             parts.append(self.backend.logits(*batch))
         inverse = np.argsort(order, kind="stable")
-        return {head: np.concatenate([part[head] for part in parts])[inverse] for head in parts[0]}
+        heads = [head for head in parts[0] if head != TOKENS]
+        logits = {head: np.concatenate([part[head] for part in parts])[inverse] for head in heads}
+        if TOKENS not in parts[0]:
+            return logits, None
+        tokens: list[np.ndarray] = [np.zeros(0)] * len(encoded)
+        for start, part in zip(range(0, len(order), batch_size), parts, strict=True):
+            for row, index in enumerate(order[start : start + batch_size]):
+                tokens[index] = part[TOKENS][row, : len(encoded[index].ids)]
+        return logits, tokens
 
     def _heads(self) -> dict[str, list[str]]:
         config = self.config

@@ -6,7 +6,7 @@ import typer
 
 from nlp.version import __version__
 from serve.commands import predict, queue, report, serve, tag
-from training.cli import base_app, data_app, evaluate, export, train
+from training.cli import base_app, data_app, distil, evaluate, export, train
 
 app = typer.Typer(
     name="triage",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.add_typer(base_app, name="base")
 app.command()(train)
+app.command()(distil)
 app.command()(evaluate)
 app.command()(export)
 app.command()(predict)

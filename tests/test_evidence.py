@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from nlp.backends import TOKENS
 from nlp.evidence import MAX_SPANS, MAX_UNITS, MAX_VARIANTS, Phrase, explain, select, units
+from nlp.predictor import Predictor
 from tests.conftest import TINY_WORDS, tiny_model_dir
 
 FILLER = ["заказ", "курьер", "опоздал", "приложение", "спасибо", "деньги"]
@@ -93,15 +95,32 @@ def planted_predictor(tmp_path_factory):
     return Predictor(model.config, tokenizer, TorchBackend(model))
 
 
-def test_evidence_of_a_trained_model_is_the_planted_keyword(planted_predictor):
+class WithoutTokenTerms:
+    """A backend as an ONNX graph exported before token terms existed: the three heads only."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def logits(self, input_ids, attention_mask):
+        return {k: v for k, v in self.backend.logits(input_ids, attention_mask).items() if k != TOKENS}
+
+
+@pytest.mark.parametrize(("path", "min_weight"), [("attribution", 0.0), ("occlusion", 0.2)])
+def test_evidence_of_a_trained_model_is_the_planted_keyword(planted_predictor, path, min_weight):
+    """From the forward pass's own token terms, and by occlusion when the backend has none.
+    (Attribution keeps the encoder's context, in which the other words still carry some of the
+    keyword, so its drops are smaller than occlusion's.)"""
+    predictor = planted_predictor
+    if path == "occlusion":
+        predictor = Predictor(predictor.config, predictor.tokenizer, WithoutTokenTerms(predictor.backend))
     text = "курьер вылетает спасибо вернули деньги"
-    (record,) = planted_predictor.predict([text], evidence=True)
+    (record,) = predictor.predict([text], evidence=True)
     assert set(record.labels) == {"app_issue", "refund_issue"} and record.urgency == "high"
     assert set(record.evidence) == {"app_issue", "refund_issue", "urgency"}
     for target, keyword in (("app_issue", APP), ("refund_issue", REFUND), ("urgency", REFUND)):
         best = record.evidence[target][0]
         assert best.text == keyword and text[best.start : best.end] == keyword
-        assert best.weight > 0.2
+        assert best.weight > min_weight
 
 
 def test_evidence_is_opt_in_and_only_for_predicted_targets(planted_predictor):

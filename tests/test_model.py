@@ -44,7 +44,7 @@ def test_padding_does_not_change_a_records_logits(model):
 
 
 def test_mean_pooling_ignores_padding_and_is_the_masked_mean():
-    from nlp.model import mean_pool
+    from nlp.model import mean_weights
 
     torch.manual_seed(0)
     model = TriageModel(TriageConfig(encoder=TINY_ENCODER, pooling="mean")).eval()
@@ -53,8 +53,30 @@ def test_mean_pooling_ignores_padding_and_is_the_masked_mean():
     inputs["input_ids"][0, 4:] = 5
     assert torch.allclose(model(**inputs).complaint_logits[0], first, atol=1e-6)
     hidden = torch.tensor([[[1.0, 2.0], [3.0, 4.0], [100.0, 100.0]]])
-    pooled = mean_pool(hidden, torch.tensor([[1, 1, 0]]), queries=3)
+    weights = mean_weights(torch.tensor([[1, 1, 0]]), queries=3, dtype=hidden.dtype)
+    pooled = torch.einsum("btq,bth->bqh", weights, hidden)
     assert pooled.shape == (1, 3, 2) and pooled[0].tolist() == [[2.0, 3.0]] * 3
+
+
+@pytest.mark.parametrize("pooling", ["attention", "mean"])
+def test_token_terms_split_each_logit_exactly(pooling):
+    """Summed over the tokens, the terms give every complaint logit minus its bias, and the
+    urgency «high» margin against the mean of the other classes; padding gets nothing, and the
+    pooling weights of a record sum to one."""
+    torch.manual_seed(0)
+    model = TriageModel(TriageConfig(encoder=TINY_ENCODER, pooling=pooling)).eval()
+    inputs = batch()
+    output = model(**inputs, return_token_scores=True)
+    terms, weights = output.token_scores.unbind(-1)
+    assert terms.shape == weights.shape == (4, 7, 13)
+    assert torch.allclose(terms[..., :12].sum(1), output.complaint_logits - model.complaint_bias, atol=1e-5)
+    assert torch.all(terms[0, 4:] == 0) and torch.all(weights[0, 4:] == 0)
+    assert torch.allclose(weights.sum(1), torch.ones(4, 13), atol=1e-5)
+    high = model.config.flag_index
+    logits, bias = output.urgency_logits, model.urgency_head.bias
+    others = [k for k in range(3) if k != high]
+    margin = (logits[:, high] - bias[high]) - (logits[:, others] - bias[others]).mean(1)
+    assert torch.allclose(terms[..., 12].sum(1), margin, atol=1e-5)
 
 
 def test_masks_keep_unannotated_records_out_of_the_loss(model):

@@ -44,10 +44,10 @@ def test_large_inputs_overlapping_forward_and_entities_give_the_same_records(pre
     ]
     ids = [str(i) for i in range(len(texts))]
     started = []
-    logits = predictor._logits
+    forward = predictor._forward
     with pytest.MonkeyPatch.context() as patch:  # record which thread runs the forward pass
         patch.setattr(
-            predictor, "_logits", lambda *a: started.append(threading.current_thread()) or logits(*a)
+            predictor, "_forward", lambda *a: started.append(threading.current_thread()) or forward(*a)
         )
         whole = predictor.predict(texts, ids=ids)
     assert started and started[0] is not threading.main_thread()

@@ -1,6 +1,6 @@
 """The validated arguments of one training run, and the recipe each kind of encoder starts from."""
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -39,6 +39,10 @@ at 1e-3 had not learned them after three epochs); word embeddings frozen; 128 to
 beyond); mean pooling (as good as the attention pool in a short run, and simpler). Chosen by
 measurement (README, «Choosing the encoder»)."""
 
+DISTIL_EPOCHS = {True: 6, False: 1}
+"""Epochs of a student (navec: True), which sees the unlabelled texts too (about seven times the
+corpus)."""
+
 
 @dataclass
 class TrainingArguments:
@@ -73,9 +77,18 @@ class TrainingArguments:
     patience: int = 5
     """Stop when the dev score has not improved for this many epochs."""
     seed: int = 13
+    teacher: Path | None = None
+    """A model directory whose calibrated scores the model learns (distillation)."""
+    unlabelled: list[Path] = field(default_factory=list)
+    """Texts the teacher scores for distillation (JSONL `text` or one per line); none given: the
+    training files of ../shared/datasets (`training.distillation`)."""
+    max_unlabelled: int | None = None
+    """Use at most this many unlabelled texts."""
 
     def __post_init__(self) -> None:
         self.data, self.out = Path(self.data), Path(self.out)
+        self.teacher = Path(self.teacher) if self.teacher is not None else None
+        self.unlabelled = [Path(path) for path in self.unlabelled]
         recipe = self.recipe
         for item in fields(Recipe):
             if getattr(self, item.name) is None:
@@ -92,7 +105,10 @@ class TrainingArguments:
 
     @property
     def recipe(self) -> Recipe:
-        return NAVEC_RECIPE if self.is_navec else PRETRAINED_RECIPE
+        recipe = NAVEC_RECIPE if self.is_navec else PRETRAINED_RECIPE
+        if self.teacher is not None:
+            return replace(recipe, epochs=DISTIL_EPOCHS[self.is_navec])
+        return recipe
 
     def _checks(self) -> dict[str, bool]:
         return {
@@ -108,6 +124,7 @@ class TrainingArguments:
             and 0 < self.hidden_size <= 300,
             "max_steps must be ≥ 1": self.max_steps is None or self.max_steps >= 1,
             "patience must be ≥ 1": self.patience >= 1,
+            "max_unlabelled must be ≥ 0": self.max_unlabelled is None or self.max_unlabelled >= 0,
         }
 
     @classmethod

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from training.arguments import TrainingArguments
+from training.arguments import NAVEC, TrainingArguments
 
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
 base_app = typer.Typer(help="Build pretrained bases offline from installed packages.", no_args_is_help=True)
@@ -191,6 +191,43 @@ def train(
         raise typer.Exit(2) from exc
     _print_headline({name: headline(part) for name, part in metrics.items() if name != "training"})
     console.print(f"model written to {out} in {metrics['training']['seconds']:.0f} s")
+
+
+def distil(
+    teacher: Annotated[Path, typer.Option(help="Model directory whose scores the student learns.")],
+    out: Annotated[Path, typer.Option(help="Student model directory to write.")],
+    unlabelled: Annotated[
+        list[Path] | None,
+        typer.Option(help="Texts for the teacher to score (JSONL, or one per line); default: shared data."),
+    ] = None,
+    max_unlabelled: Annotated[int | None, typer.Option(help="At most this many unlabelled texts.")] = None,
+    data: Annotated[
+        Path, typer.Option(help="Labelled corpus (train/dev/test) the student also learns and is tuned on.")
+    ] = DEFAULTS.data,
+    base_model: Annotated[
+        str, typer.Option(help="The student's encoder: navec-bert, e5-small-L<K>, or an HF checkpoint.")
+    ] = NAVEC,
+    epochs: Annotated[int | None, typer.Option(help="Maximum epochs (default by encoder).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = DEFAULTS.seed,
+) -> None:
+    """Train a smaller, faster student on a teacher's scores (corpus + unlabelled real text),
+    then calibrate and tune it on dev like any model; its card names the teacher."""
+    from nlp.checks import check_model_dir
+    from training.metrics import headline
+    from training.train import run
+
+    try:
+        check_model_dir(teacher)
+        args = TrainingArguments(
+            data=data, out=out, base_model=base_model, epochs=epochs, seed=seed, teacher=teacher,
+            unlabelled=unlabelled or [], max_unlabelled=max_unlabelled,
+        )  # fmt: skip
+        metrics = run(args, console)
+    except (ValueError, FileNotFoundError) as exc:
+        errors.print(f"error: {exc}")
+        raise typer.Exit(2) from exc
+    _print_headline({name: headline(part) for name, part in metrics.items() if name != "training"})
+    console.print(f"student written to {out} in {metrics['training']['seconds']:.0f} s")
 
 
 def evaluate(

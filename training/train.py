@@ -74,7 +74,11 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
     renames = parse_renames(args.extra_map)
     extras = {spec: load_extra(resolve(spec, renames)) for spec in args.extra}
     train = Examples.concatenate([splits["train"], *extras.values()])
+    teacher_info = {}
+    if args.teacher is not None:
+        train, teacher_info = distilled(args, train, splits, console)
     model, tokenizer, encoder_info = build(args, train.texts)
+    encoder_info |= teacher_info
     predictor = Predictor(model.config, tokenizer, TorchBackend(model))
     dev = splits["dev"]
 
@@ -100,6 +104,38 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
     model.config.model_version = f"{args.out.name}-{datetime.now(timezone.utc):%Y%m%d%H%M}"
     save(model, tokenizer, args, metrics, data_summary(splits, extras), encoder_info)
     return metrics
+
+
+def distilled(
+    args: TrainingArguments, train: Examples, splits: dict[str, Examples], console: Console
+) -> tuple[Examples, dict[str, str]]:
+    """The training set with the teacher's soft targets, plus the unlabelled texts it scored."""
+    from nlp.config import TriageConfig
+    from training.distillation import (
+        default_unlabelled,
+        distillation_examples,
+        teacher_scores,
+        unlabelled_texts,
+    )
+
+    teacher = TriageConfig.from_pretrained(args.teacher)
+    if teacher.complaint_labels != list(COMPLAINT_LABELS):
+        raise ValueError(f"the teacher {args.teacher} has other complaint labels than the student's")
+    files = args.unlabelled or default_unlabelled()
+    held_out = {text for name in ("dev", "test") if name in splits for text in splits[name].texts}
+    texts = unlabelled_texts(files, held_out | set(train.texts), args.max_unlabelled)
+    console.print(
+        f"distilling {args.teacher} ({teacher.model_version}): {len(train)} labelled + "
+        f"{len(texts)} unlabelled texts from {len(files)} file(s)"
+    )
+    examples = distillation_examples(
+        train, teacher_scores(args.teacher, train.texts), texts, teacher_scores(args.teacher, texts)
+    )
+    info = {
+        "teacher": f"{teacher.model_version} ({args.teacher})",
+        "unlabelled texts": f"{len(texts)} from {', '.join(str(path) for path in files) or 'none'}",
+    }
+    return examples, info
 
 
 def data_summary(splits: dict[str, Examples], extras: dict[str, Examples]) -> dict[str, object]:

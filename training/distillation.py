@@ -1,0 +1,110 @@
+"""Distillation data: a teacher's calibrated scores on the corpus and on unlabelled real text.
+
+The student learns the teacher's probabilities (complaints: per-label sigmoid targets; sentiment
+and urgency: class distributions). On corpus records the targets are the mean of the gold
+annotation and the teacher's scores (`GOLD_SHARE`); on unlabelled texts, the teacher's alone.
+The teacher's scores are cached per teacher and text list, so a second student costs no
+teacher pass.
+"""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from nlp.config import HEADS
+from nlp.model import IGNORE
+from training.bases.build import cache_dir
+from training.examples import Examples
+from training.extra import SHARED_DATASETS, jsonl_texts
+
+DEFAULT_UNLABELLED = ("sentirueval2015/train.jsonl", "rusentiment/train.jsonl", "cedr/train.jsonl")
+"""The training files of `../shared/datasets`: real bank, telecom, social and blog text. Their test
+files and the Samokat dev set are left out; they measure the student."""
+GOLD_SHARE = 0.5
+"""Weight of the gold annotation against the teacher's scores on corpus records."""
+
+
+@dataclass(frozen=True)
+class TeacherScores:
+    """Calibrated probabilities per text: complaint (n, labels), sentiment (n, 3), urgency (n, 3)."""
+
+    complaint: np.ndarray
+    sentiment: np.ndarray
+    urgency: np.ndarray
+
+
+def default_unlabelled(shared: Path = SHARED_DATASETS) -> list[Path]:
+    """The shared training files that exist (none on a clone without `../shared`)."""
+    return [shared / name for name in DEFAULT_UNLABELLED if (shared / name).exists()]
+
+
+def unlabelled_texts(files: Sequence[Path], exclude: set[str], limit: int | None = None) -> list[str]:
+    """Distinct non-empty texts of JSONL files (field `text`) or plain text files (one per line),
+    without any text of `exclude` (the corpus's dev and test), the first `limit` in file order."""
+    seen, texts = set(exclude), []
+    for path in files:
+        if not path.exists():
+            raise FileNotFoundError(f"unlabelled texts not found: {path}")
+        lines = jsonl_texts(path) if path.suffix == ".jsonl" else path.read_text("utf-8").splitlines()
+        for text in lines:
+            if isinstance(text, str) and text.strip() and text not in seen:
+                seen.add(text)
+                texts.append(text)
+    return texts[:limit] if limit is not None else texts
+
+
+def teacher_scores(teacher_dir: Path, texts: Sequence[str], batch_size: int = 64) -> TeacherScores:
+    """The teacher's calibrated probabilities on `texts`, from the cache when it has them."""
+    from nlp.calibration import probabilities
+    from nlp.predictor import Predictor
+
+    teacher = Predictor.load(teacher_dir)
+    cached = _cache_file(teacher.version, texts)
+    if cached.exists():
+        with np.load(cached) as stored:
+            return TeacherScores(stored["complaint"], stored["sentiment"], stored["urgency"])
+    probs = probabilities(teacher.config, teacher.logits(list(texts), batch_size))
+    scores = TeacherScores(*(probs[head].astype(np.float32) for head in HEADS))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".partial.npz")
+    np.savez(partial, complaint=scores.complaint, sentiment=scores.sentiment, urgency=scores.urgency)
+    partial.rename(cached)
+    return scores
+
+
+def _cache_file(version: str, texts: Sequence[str]) -> Path:
+    digest = hashlib.sha256(json.dumps(list(texts), ensure_ascii=False).encode()).hexdigest()[:16]
+    return cache_dir() / "teacher-scores" / f"{version}-{digest}.npz"
+
+
+def distillation_examples(labelled: Examples, on_labelled: TeacherScores, unlabelled: list[str],
+                          on_unlabelled: TeacherScores) -> Examples:  # fmt: skip
+    """Soft targets for every record: gold mixed with the teacher's on `labelled`, the teacher's
+    on `unlabelled`. Sentiment and urgency become (n, 3) class distributions."""
+    classes = on_labelled.sentiment.shape[1], on_labelled.urgency.shape[1]
+    mask = labelled.complaint_mask[:, None] > 0
+    complaint = np.where(mask, _mixed(labelled.complaints, on_labelled.complaint), on_labelled.complaint)
+    sentiment = _mixed_classes(labelled.sentiment, on_labelled.sentiment, classes[0])
+    urgency = _mixed_classes(labelled.urgency, on_labelled.urgency, classes[1])
+    return Examples(
+        [*labelled.texts, *unlabelled],
+        np.concatenate([complaint, on_unlabelled.complaint]).astype(np.float32),
+        np.ones(len(labelled) + len(unlabelled), dtype=np.float32),
+        np.concatenate([sentiment, on_unlabelled.sentiment]).astype(np.float32),
+        np.concatenate([urgency, on_unlabelled.urgency]).astype(np.float32),
+    )
+
+
+def _mixed(gold: np.ndarray, teacher: np.ndarray) -> np.ndarray:
+    return GOLD_SHARE * gold + (1 - GOLD_SHARE) * teacher
+
+
+def _mixed_classes(gold: np.ndarray, teacher: np.ndarray, classes: int) -> np.ndarray:
+    """Gold class indices (IGNORE where absent) mixed with the teacher's distributions."""
+    annotated = gold != IGNORE
+    one_hot = np.eye(classes, dtype=np.float32)[np.where(annotated, gold, 0).astype(np.int64)]
+    return np.where(annotated[:, None], _mixed(one_hot, teacher), teacher)
