@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/service.py --model models/default [--seconds 60] [--clients 32] [--workers N]
 
-Starts `triage serve --workers N` (default: one worker per core) in a subprocess and waits for
+Starts `triage serve --workers N` (default 0: the command's own default, one worker per core) in a
+subprocess and waits for
 /readyz, warms it up, then for `--seconds` each: one client sending corpus texts one after
 another, and `--clients` concurrent clients (threads, each an httpx client on a keep-alive
 connection). Prints p50/p95/p99 latency, messages/s, errors, the server's RSS (VmRSS, summed
@@ -149,8 +150,8 @@ def main() -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=os.cpu_count(),
-        help="Server processes (triage serve --workers); one per core.",
+        default=0,
+        help="Server processes (triage serve --workers); 0, the default, is one per core.",
     )
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="Seconds of concurrent load before measuring."

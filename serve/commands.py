@@ -155,7 +155,9 @@ def serve(
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Server processes, each with its own model.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=0, help="Server processes, each with its own model (0: one per core).")
+    ] = 0,
     limit_concurrency: Annotated[
         int, typer.Option(min=1, help="Connections and requests per worker at most; 503 beyond.")
     ] = 512,
@@ -177,6 +179,7 @@ def serve(
     if model is not None:
         os.environ["TRIAGE_MODEL_DIR"] = str(model)  # also read by the workers' app factory
     settings = _checked_settings()
+    workers = workers or usable_cores()
     options = {
         "host": host, "port": port, "access_log": False, "log_config": UVICORN_LOG_CONFIG,
         "http": "serve.api.protocol:HeadDeadlineProtocol", "h11_max_incomplete_event_size": max_header_bytes,
@@ -189,6 +192,13 @@ def serve(
 
     with shared_between_workers():
         uvicorn.run("serve.api.main:app_from_env", factory=True, workers=workers, **options)
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, as in a container), at least one."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _checked_settings():

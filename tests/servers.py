@@ -24,7 +24,8 @@ def running_server(model_dir, *options: str, env: dict[str, str] | None = None) 
     """Yields the port of a `triage serve --model MODEL_DIR OPTIONS…` that answers /readyz."""
     port = free_port()
     command = [sys.executable, "-c", "from serve.cli import main; main()", "serve"]
-    command += ["--model", str(model_dir), "--port", str(port), *options]
+    workers = () if "--workers" in options else ("--workers", "1")  # the default is one per core
+    command += ["--model", str(model_dir), "--port", str(port), *workers, *options]
     environment = {**os.environ, "TRIAGE_BACKEND": "torch", **(env or {})}
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

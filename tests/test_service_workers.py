@@ -28,3 +28,19 @@ def test_metrics_sum_over_every_worker(two_workers):
         metrics = httpx.get(two_workers + "/metrics").text
         assert _count(metrics, "triage_messages_total") == sent
         assert _count(metrics, "triage_batch_size_sum") == sent
+
+
+def test_the_plain_serve_command_starts_one_worker_per_core(tiny_model, monkeypatch):
+    import os
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from serve.cli import app
+
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **options: started.update(options))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
+    result = CliRunner().invoke(app, ["serve", "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    assert started["workers"] == 3 and started["factory"] is True
