@@ -48,6 +48,9 @@ class TrainingArguments:
     base_model: str = DEFAULT_BASE
     """A pretrained base built offline (`e5-small`, `e5-small-L<K>`), a Hugging Face checkpoint
     (directory or hub id), or `navec-bert` for the compact navec encoder."""
+    labels: Path | None = None
+    """A label file (YAML: name, display, description, examples per label) fixing the label set;
+    without one the label set comes from the training data (`training.taxonomy`)."""
     extra: list[str] = field(default_factory=list)
     """Auxiliary sources: preset names (sentirueval2015, rusentiment, cedr) or files."""
     extra_map: list[str] = field(default_factory=list)
@@ -76,6 +79,7 @@ class TrainingArguments:
 
     def __post_init__(self) -> None:
         self.data, self.out = Path(self.data), Path(self.out)
+        self.labels = Path(self.labels) if self.labels is not None else None
         recipe = self.recipe
         for item in fields(Recipe):
             if getattr(self, item.name) is None:
@@ -85,6 +89,8 @@ class TrainingArguments:
             raise ValueError("invalid training arguments: " + "; ".join(problems))
         if not self.data.exists():
             raise FileNotFoundError(f"training data not found: {self.data}")
+        if self.labels is not None and not self.labels.is_file():
+            raise FileNotFoundError(f"label file not found: {self.labels}")
 
     @property
     def is_navec(self) -> bool:

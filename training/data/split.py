@@ -4,16 +4,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
+from nlp.labels import SENTIMENTS, URGENCIES
 from training.data.records import TicketRecord
 
 SPLIT_FRACTIONS = {"train": 0.8, "dev": 0.1, "test": 0.1}
 
 
 def stratification_matrix(records: Sequence[TicketRecord]) -> np.ndarray:
-    """One column per complaint label, «no complaint», each sentiment and each urgency."""
+    """One column per complaint label found (any taxonomy), «no complaint», each sentiment and urgency."""
+    labels = sorted({name for record in records for name in record.labels})
     columns = [
-        *[lambda r, name=name: name in r.labels for name in COMPLAINT_LABELS],
+        *[lambda r, name=name: name in r.labels for name in labels],
         lambda r: not r.labels,
         *[lambda r, name=name: r.sentiment == name for name in SENTIMENTS],
         *[lambda r, name=name: r.urgency == name for name in URGENCIES],

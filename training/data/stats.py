@@ -48,8 +48,8 @@ def summary(records: Sequence[TicketRecord]) -> Counter:
 DIMENSIONS = {
     "complaint labels": (lambda r: r.labels, COMPLAINT_LABELS),
     "label count": (lambda r: [cardinality(r)], ("0 labels", "1 label", "2 labels", "3+ labels")),
-    "sentiment": (lambda r: [r.sentiment], SENTIMENTS),
-    "urgency": (lambda r: [r.urgency], URGENCIES),
+    "sentiment": (lambda r: [r.sentiment or "not annotated"], (*SENTIMENTS, "not annotated")),
+    "urgency": (lambda r: [r.urgency or "not annotated"], (*URGENCIES, "not annotated")),
     "channel": (lambda r: [r.channel or "unknown"], (*CHANNELS, "unknown")),
     "length": (
         lambda r: [length_bucket(r.text)],
