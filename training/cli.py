@@ -56,7 +56,7 @@ def stats(
 
     taxonomy = _taxonomy_or_exit(labels, default=False)
     groups = {path.stem: _valid_records_or_exit([path], taxonomy) for path in paths}
-    tables = build_tables(groups)
+    tables = build_tables(groups, taxonomy.names) if taxonomy else build_tables(groups)
     if table_format is TableFormat.markdown:
         print(markdown(tables), end="")
     else:
