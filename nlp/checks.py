@@ -40,8 +40,6 @@ def check_config(config: TriageConfig, raw: dict) -> None:
     unknown = [name for name in config.label_thresholds if name not in config.complaint_labels]
     if missing or unknown:
         _fail(f"label_thresholds do not match complaint_labels (missing {missing}, unknown {unknown})")
-    if stray := [name for name in config.label_info if name not in config.complaint_labels]:
-        _fail(f"label_info names labels the model does not predict: {stray}")
     if absent := [head for head in HEADS if head not in config.temperatures]:
         _fail(f"temperatures missing for {absent}")
     if RETENTION_URGENCY not in config.urgencies:

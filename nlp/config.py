@@ -76,6 +76,12 @@ class TriageConfig(PretrainedConfig):
         return display_names(self.complaint_labels, self.label_info)
 
     @property
+    def descriptions(self) -> dict[str, str]:
+        """What each complaint label covers, for the labels that have a description."""
+        info = {name: self.label_info.get(name, {}).get("description") for name in self.complaint_labels}
+        return {name: text for name, text in info.items() if text}
+
+    @property
     def flag_index(self) -> int:
         """Position of the retention urgency («high») among the urgency classes."""
         return self.urgencies.index(RETENTION_URGENCY)

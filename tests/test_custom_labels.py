@@ -165,6 +165,7 @@ def test_the_service_schema_page_and_records_follow_the_model(model):
         record = client.post("/v1/classify", json={"text": "Нет связи с утра"}).json()
         schema = client.get("/openapi.json").json()
     assert info["labels"] == LABELS and sorted(info["thresholds"]) == LABELS
+    assert info["display_names"] == {name: name for name in LABELS} and info["descriptions"] == {}
     assert list(record["scores"]) == LABELS and set(record["evidence"]) <= {*LABELS, "urgency"}
     (example,) = schema["components"]["schemas"]["Prediction"]["examples"]
     assert list(example["scores"]) == LABELS and example["labels"] == LABELS[:1]

@@ -45,7 +45,7 @@ def model_card(config: TriageConfig, metrics: dict, data: dict, training: dict) 
         [
             name,
             shown[name],
-            config.label_info.get(name, {}).get("description", ""),
+            config.descriptions.get(name, ""),
             config.label_thresholds[name],
         ]
         for name in config.complaint_labels

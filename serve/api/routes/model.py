@@ -18,9 +18,7 @@ async def model_info(predictor: PredictorDep) -> ModelInfo:
         model_version=predictor.version,
         labels=config.complaint_labels,
         display_names=config.display_names,
-        descriptions={
-            name: info["description"] for name, info in config.label_info.items() if "description" in info
-        },
+        descriptions=config.descriptions,
         sentiments=config.sentiments,
         urgencies=config.urgencies,
         thresholds=config.label_thresholds,
