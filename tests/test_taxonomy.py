@@ -84,3 +84,16 @@ def test_an_unknown_label_is_never_dropped_when_targets_are_built():
     assert from_rows(rows, labels=["no_signal", "roaming"]).complaints.tolist() == [[1, 0], [1, 1]]
     with pytest.raises(ValueError, match=r"labels outside the model's label set: roaming \(1\)"):
         from_rows(rows, labels=["no_signal"])
+
+
+def test_a_split_is_stratified_over_the_labels_of_any_taxonomy():
+    from training.data.records import TicketRecord
+    from training.data.split import stratification_matrix
+
+    records = [
+        TicketRecord(id="a", text="нет сети", labels=["no_signal"]),
+        TicketRecord(id="b", text="ок", labels=[]),
+    ]
+    matrix = stratification_matrix(records)
+    assert matrix.shape[1] == len(COMPLAINT_LABELS) + 1 + 1 + 3 + 3
+    assert matrix[:, len(COMPLAINT_LABELS)].tolist() == [1, 0]  # the no_signal column, after the defaults

@@ -4,15 +4,19 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nlp.labels import SENTIMENTS, URGENCIES
+from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
 from training.data.records import TicketRecord
 
 SPLIT_FRACTIONS = {"train": 0.8, "dev": 0.1, "test": 0.1}
 
 
 def stratification_matrix(records: Sequence[TicketRecord]) -> np.ndarray:
-    """One column per complaint label found (any taxonomy), «no complaint», each sentiment and urgency."""
-    labels = sorted({name for record in records for name in record.labels})
+    """One column per complaint label, «no complaint», each sentiment and each urgency.
+
+    The labels: the default 12 (so a split of the corpus is as it always was), then any other
+    label found in the records, sorted (a taxonomy of one's own is stratified over too)."""
+    found = {name for record in records for name in record.labels}
+    labels = [*COMPLAINT_LABELS, *sorted(found - set(COMPLAINT_LABELS))]
     columns = [
         *[lambda r, name=name: name in r.labels for name in labels],
         lambda r: not r.labels,
