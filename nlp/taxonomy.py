@@ -8,7 +8,7 @@ it from there.
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from nlp.labels import COMPLAINT_LABELS, DESCRIPTIONS
 
@@ -44,7 +44,6 @@ class Taxonomy:
     labels: tuple[LabelSpec, ...]
     source: str = "data"
     """Where the set came from: «default», «data» or the label file's path."""
-    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def names(self) -> list[str]:
