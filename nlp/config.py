@@ -6,7 +6,8 @@ from typing import Any
 
 from transformers import AutoConfig, PretrainedConfig
 
-from nlp.labels import COMPLAINT_LABELS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
+from nlp.labels import COMPLAINT_LABELS, DESCRIPTIONS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
+from nlp.taxonomy import display_names
 
 FORMAT_VERSION = 1
 """Bumped whenever a saved model directory changes meaning; checked on load."""
@@ -30,6 +31,7 @@ class TriageConfig(PretrainedConfig):
         self,
         encoder: dict[str, Any] | None = None,
         complaint_labels: list[str] | None = None,
+        label_info: dict[str, dict[str, str]] | None = None,
         sentiments: list[str] | None = None,
         urgencies: list[str] | None = None,
         label_thresholds: dict[str, float] | None = None,
@@ -49,6 +51,7 @@ class TriageConfig(PretrainedConfig):
             )
         self.encoder = encoder or {}
         self.complaint_labels = list(complaint_labels or COMPLAINT_LABELS)
+        self.label_info = label_info if label_info is not None else _default_info(self.complaint_labels)
         self.sentiments = list(sentiments or SENTIMENTS)
         self.urgencies = list(urgencies or URGENCIES)
         self.label_thresholds = label_thresholds or dict.fromkeys(self.complaint_labels, 0.5)
@@ -68,6 +71,17 @@ class TriageConfig(PretrainedConfig):
         return self.complaint_labels, self.sentiments, self.urgencies
 
     @property
+    def display_names(self) -> dict[str, str]:
+        """Each complaint label's display name (its name when the taxonomy gives none)."""
+        return display_names(self.complaint_labels, self.label_info)
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        """What each complaint label covers, for the labels that have a description."""
+        info = {name: self.label_info.get(name, {}).get("description") for name in self.complaint_labels}
+        return {name: text for name, text in info.items() if text}
+
+    @property
     def flag_index(self) -> int:
         """Position of the retention urgency («high») among the urgency classes."""
         return self.urgencies.index(RETENTION_URGENCY)
@@ -75,3 +89,8 @@ class TriageConfig(PretrainedConfig):
     def encoder_config(self) -> PretrainedConfig:
         settings = dict(self.encoder)
         return AutoConfig.for_model(settings.pop("model_type"), **settings)
+
+
+def _default_info(labels: list[str]) -> dict[str, dict[str, str]]:
+    """A config written before label sets were configurable: the default labels' descriptions."""
+    return {name: {"description": DESCRIPTIONS[name]} for name in labels if name in DESCRIPTIONS}

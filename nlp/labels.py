@@ -1,7 +1,9 @@
-"""The label contract: the single source of truth for every label name the system uses.
+"""The default label contract: the 12 complaint types of our corpus, sentiments and urgencies.
 
-The names, their order and their meaning follow `docs/labels.md`. Model heads, data
-validation, reports and the API all read them from here.
+The names, their order and their meaning follow `docs/labels.md`. A model trained on the corpus
+carries these 12 in its config; a model trained on a team's own taxonomy carries that one
+(`nlp.taxonomy`, `training.taxonomy`), and every driver reads the labels from the model, not
+from here. Sentiments and urgencies are the same for every taxonomy.
 """
 
 from typing import Literal, get_args

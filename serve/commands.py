@@ -108,13 +108,13 @@ def queue(
 
     from serve.tagging.queue import build_queue, write_queue
     from serve.tagging.records import Columns
-    from serve.tagging.tagged import parse_time, read_messages
+    from serve.tagging.tagged import archive_labels, parse_time, read_messages
 
     start = parse_time(since) if since else None
     if since and start is None:
         raise typer.BadParameter(f"--since {since!r} is not an ISO date")
     messages = read_messages(tagged, Columns(customer=customer_column, time=time_column))
-    rows = build_queue(messages, since=start)[:top]
+    rows = build_queue(messages, since=start, labels=archive_labels(tagged))[:top]
     write_queue(rows, out)
     table = Table(title=f"follow-up queue: {len(rows)} customers → {out}", title_justify="left")
     for column in (
@@ -138,11 +138,11 @@ def report(
 ) -> None:
     """Daily complaint counts with spike detection and the flagged-customer share, as HTML."""
     from serve.tagging.report import DailyCounts, write_report
-    from serve.tagging.tagged import read_messages
+    from serve.tagging.tagged import archive_labels, read_messages
 
-    messages = list(read_messages(tagged))
-    write_report(messages, out)
-    for spike in DailyCounts.from_messages(messages).spikes():
+    messages, labels = list(read_messages(tagged)), archive_labels(tagged)
+    write_report(messages, out, labels)
+    for spike in DailyCounts.from_messages(messages, labels).spikes():
         console.print(
             f"spike: {spike.day} {spike.label} {spike.count} messages (threshold {spike.threshold:g})"
         )

@@ -67,9 +67,21 @@ def test_cli_stats_markdown(tmp_path):
 
 
 def test_cli_stats_refuses_invalid_files(tmp_path):
-    path = write_jsonl(tmp_path / "train.jsonl", [good_record(id="a", labels=["nope"])])
+    path = write_jsonl(tmp_path / "train.jsonl", [good_record(id="a", labels=["no such label"])])
     result = CliRunner().invoke(app, ["data", "stats", str(path)])
     assert result.exit_code == 1
+
+
+def test_cli_stats_describes_any_taxonomy(tmp_path):
+    rows = [
+        good_record(id="a", labels=["no_signal"]),
+        good_record(id="b", labels=["no_signal", "billing_error"]),
+    ]
+    path = write_jsonl(tmp_path / "telecom.jsonl", rows)
+    result = CliRunner().invoke(app, ["data", "stats", str(path), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "| no_signal | 2 (100%) |" in result.output and "| billing_error | 1 (50%) |" in result.output
+    assert "late_delivery" not in result.output
 
 
 def test_openings_and_phrases_count_each_text_once():

@@ -43,7 +43,7 @@ def archive(tmp_path, count: int = 35):
 def interrupted(job: TagJob, predictor: Predictor, committed: int = 2) -> None:
     """A run that committed some chunks and never finished."""
     with job.lock():
-        fmt = job.start(False, predictor.version)
+        fmt = job.start(False, predictor.version, predictor.config.complaint_labels)
         for index, chunk in islice(job.pending(), committed):
             job._tag_chunk(predictor, index, chunk, fmt)
 

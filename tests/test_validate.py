@@ -22,12 +22,7 @@ BAD_RECORDS = [
     ("id wrong type", good_record(id=17), "id", "wrong type"),
     ("repeated label", good_record(labels=["app_issue", "app_issue"]), "labels", "repeated"),
     ("unknown channel", good_record(channel="fax"), "channel", "unknown channel 'fax'"),
-    (
-        "missing sentiment",
-        {k: v for k, v in good_record().items() if k != "sentiment"},
-        "sentiment",
-        "missing",
-    ),
+    ("malformed label name", good_record(labels=["no signal"]), "labels[0]", "is not a label name"),
 ]
 
 
@@ -46,6 +41,12 @@ def test_good_file_has_no_problems(tmp_path):
     path = write_jsonl(tmp_path / "good.jsonl", [good_record(id="a"), good_record(id="b", labels=[])])
     result = validate_files([path])
     assert result.ok and result.rows == 2 and len(result.records) == 2
+
+
+def test_sentiment_and_urgency_may_be_left_out(tmp_path):
+    record = {k: v for k, v in good_record().items() if k not in ("sentiment", "urgency")}
+    result = validate_files([write_jsonl(tmp_path / "partial.jsonl", [record])])
+    assert result.ok and result.records[0].sentiment is None and result.records[0].urgency is None
 
 
 def test_invalid_json_blank_line_and_non_object_are_reported(tmp_path):

@@ -52,6 +52,9 @@ class TrainingArguments:
     base_model: str = DEFAULT_BASE
     """A pretrained base built offline (`e5-small`, `e5-small-L<K>`), a Hugging Face checkpoint
     (directory or hub id), or `navec-bert` for the compact navec encoder."""
+    labels: Path | None = None
+    """A label file (YAML: name, display, description, examples per label) fixing the label set;
+    without one the label set comes from the training data (`training.taxonomy`)."""
     extra: list[str] = field(default_factory=list)
     """Auxiliary sources: preset names (sentirueval2015, rusentiment, cedr) or files."""
     extra_map: list[str] = field(default_factory=list)
@@ -89,6 +92,7 @@ class TrainingArguments:
         self.data, self.out = Path(self.data), Path(self.out)
         self.teacher = Path(self.teacher) if self.teacher is not None else None
         self.unlabelled = [Path(path) for path in self.unlabelled]
+        self.labels = Path(self.labels) if self.labels is not None else None
         recipe = self.recipe
         for item in fields(Recipe):
             if getattr(self, item.name) is None:
@@ -98,6 +102,8 @@ class TrainingArguments:
             raise ValueError("invalid training arguments: " + "; ".join(problems))
         if not self.data.exists():
             raise FileNotFoundError(f"training data not found: {self.data}")
+        if self.labels is not None and not self.labels.is_file():
+            raise FileNotFoundError(f"label file not found: {self.labels}")
 
     @property
     def is_navec(self) -> bool:

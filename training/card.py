@@ -1,7 +1,6 @@
 """The model card: a README.md written into every model directory."""
 
 from nlp.config import TriageConfig
-from nlp.labels import DESCRIPTIONS
 from training.metrics import headline
 
 INTENDED_USE = """\
@@ -41,8 +40,15 @@ def _metrics_section(metrics: dict) -> str:
 
 
 def model_card(config: TriageConfig, metrics: dict, data: dict, training: dict) -> str:
+    shown = config.display_names
     labels = [
-        [name, DESCRIPTIONS.get(name, ""), config.label_thresholds[name]] for name in config.complaint_labels
+        [
+            name,
+            shown[name],
+            config.descriptions.get(name, ""),
+            config.label_thresholds[name],
+        ]
+        for name in config.complaint_labels
     ]
     data_rows = [[name, count] for name, count in data.items()]
     training_rows = [[name, value] for name, value in training.items()]
@@ -66,7 +72,7 @@ Format version {config.format_version}; max {config.max_tokens} tokens.
 
 ## Labels
 
-{_table(["label", "meaning", "threshold"], labels)}
+{_table(["label", "display name", "meaning", "threshold"], labels)}
 
 Sentiment: {", ".join(config.sentiments)}. Urgency: {", ".join(config.urgencies)}; the
 retention flag is P(urgency = high) ≥ {config.flag_threshold}.

@@ -16,6 +16,14 @@ errors = Console(stderr=True)
 
 DEFAULTS = TrainingArguments.defaults()
 Paths = Annotated[list[Path], typer.Argument(help="JSONL, CSV, TSV or Parquet files.", show_default=False)]
+LabelFile = Annotated[
+    Path | None,
+    typer.Option("--labels", help="Label file (YAML) of your own taxonomy [default: the default 12 labels]."),
+]
+AnyLabelFile = Annotated[
+    Path | None,
+    typer.Option("--labels", help="Label file (YAML) to check label names against [default: any]."),
+]
 
 
 class TableFormat(str, Enum):
@@ -24,11 +32,11 @@ class TableFormat(str, Enum):
 
 
 @data_app.command("validate")
-def validate(paths: Paths) -> None:
-    """Check files against the label contract; one line per bad record, exit 1 if any."""
+def validate(paths: Paths, labels: LabelFile = None) -> None:
+    """Check files against the label contract (or --labels FILE); one line per bad record, exit 1 if any."""
     from training.data.validate import validate_files
 
-    result = validate_files(paths)
+    result = validate_files(paths, _taxonomy_or_exit(labels, default=True))
     for problem in result.problems:
         typer.echo(str(problem))
     bad = len({(p.file, p.line) for p in result.problems})
@@ -40,13 +48,15 @@ def validate(paths: Paths) -> None:
 def stats(
     paths: Paths,
     table_format: Annotated[TableFormat, typer.Option("--format", help="Output style.")] = TableFormat.rich,
+    labels: AnyLabelFile = None,
 ) -> None:
     """Print distributions (labels, sentiment, urgency, channels, lengths, hard cases) per file."""
     from training.data.render import markdown, print_rich
     from training.data.stats import build_tables
 
-    groups = {path.stem: _valid_records_or_exit([path]) for path in paths}
-    tables = build_tables(groups)
+    taxonomy = _taxonomy_or_exit(labels, default=False)
+    groups = {path.stem: _valid_records_or_exit([path], taxonomy) for path in paths}
+    tables = build_tables(groups, taxonomy.names) if taxonomy else build_tables(groups)
     if table_format is TableFormat.markdown:
         print(markdown(tables), end="")
     else:
@@ -58,13 +68,14 @@ def split(
     paths: Paths,
     out: Annotated[Path, typer.Option(help="Directory for train/dev/test.jsonl.")] = Path("data/tickets"),
     seed: Annotated[int, typer.Option(help="Random seed of the stratified split.")] = 13,
+    labels: AnyLabelFile = None,
 ) -> None:
     """Drop exact and near duplicates, then split 80/10/10 with iterative stratification."""
     from training.data.dedup import duplicate_indices
     from training.data.io import write_jsonl
     from training.data.split import stratified_split
 
-    records = _valid_records_or_exit(paths)
+    records = _valid_records_or_exit(paths, _taxonomy_or_exit(labels, default=False))
     dropped = duplicate_indices([record.text for record in records])
     for index in sorted(dropped):
         typer.echo(f"near-duplicate dropped: {records[index].id}")
@@ -74,10 +85,24 @@ def split(
         console.print(f"{out / f'{name}.jsonl'}: {count} records")
 
 
-def _valid_records_or_exit(paths: list[Path]) -> list:
+def _taxonomy_or_exit(label_file: Path | None, default: bool):
+    """The label file's taxonomy; without one the default taxonomy (`default`) or None (any names)."""
+    from nlp.taxonomy import default_taxonomy
+    from training.taxonomy import LabelFileError, read_label_file
+
+    if label_file is None:
+        return default_taxonomy() if default else None
+    try:
+        return read_label_file(label_file)
+    except LabelFileError as exc:
+        errors.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from exc
+
+
+def _valid_records_or_exit(paths: list[Path], taxonomy=None) -> list:
     from training.data.validate import validate_files
 
-    result = validate_files(paths)
+    result = validate_files(paths, taxonomy)
     if not result.ok:
         for problem in result.problems:
             typer.echo(str(problem), err=True)
@@ -131,6 +156,12 @@ def train(
         Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")
     ] = DEFAULTS.data,
     out: Annotated[Path, typer.Option(help="Model directory to write.")] = DEFAULTS.out,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            help="Label file (YAML) fixing the label set [default: the labels in the training data]."
+        ),
+    ] = None,
     base_model: Annotated[
         str,
         typer.Option(help="e5-small, e5-small-L<K> (built offline), navec-bert, or an HF checkpoint."),
@@ -179,7 +210,8 @@ def train(
 
     try:
         args = TrainingArguments(
-            data=data, out=out, base_model=base_model, extra=extra or [], extra_map=extra_map or [],
+            data=data, out=out, labels=labels, base_model=base_model, extra=extra or [],
+            extra_map=extra_map or [],
             epochs=epochs, hidden_size=hidden_size, batch_size=batch_size, learning_rate=learning_rate,
             head_learning_rate=head_learning_rate, freeze_embeddings=freeze_embeddings,
             word_dropout=word_dropout, max_tokens=max_tokens, pooling=pooling, patience=patience,
@@ -240,7 +272,11 @@ def evaluate(
     from training.metrics import headline
 
     report = report or model / "report"
-    results = evaluate_files(model, data, report)
+    try:
+        results = evaluate_files(model, data, report)
+    except ValueError as exc:
+        errors.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from exc
     _print_headline({name: headline(metrics) for name, metrics in results.items()})
     console.print(f"report: {report / 'index.html'}")
 
@@ -256,12 +292,12 @@ def export(
 
     from rich.table import Table
 
-    from training.examples import load_examples
+    from training.examples import load_texts
     from training.export import MIN_AGREEMENT, check_parity, export_onnx
 
     for path in export_onnx(model):
         console.print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
-    texts = load_examples(data).texts
+    texts = load_texts(data)
     results = [check_parity(model, texts, variant) for variant in ("fp32", "int8")]
     table = Table(title=f"parity with PyTorch on {data}", title_justify="left")
     for column in ("file", "messages", "same labels", "same decisions", "max probability difference"):

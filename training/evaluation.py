@@ -13,7 +13,7 @@ def evaluate_files(model_dir: Path, files: list[Path], report: Path) -> dict[str
     predictor = Predictor.load(model_dir)
     results = {}
     for path in files:
-        examples = load_examples(path)
+        examples = load_examples(path, labels=predictor.config.complaint_labels)
         results[path.stem] = evaluate_logits(predictor.config, predictor.logits(examples.texts), examples)
     write_report(results, report)
     return results

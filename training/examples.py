@@ -1,6 +1,7 @@
 """Training examples: text plus targets and masks, read with `datasets` from any format."""
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from training.extra import EMOTION_TO_SENTIMENT, ExtraSource, FieldMapping
 class Examples:
     texts: list[str]
     complaints: np.ndarray
-    """(n, 12) float targets."""
+    """(n, labels) float targets, one column per label of the run's label set."""
     complaint_mask: np.ndarray
     """(n,) 1 where the record carries complaint labels."""
     sentiment: np.ndarray
@@ -55,26 +56,58 @@ def read_table(path: Path) -> list[dict]:
     return rows
 
 
-def load_examples(path: Path, mapping: FieldMapping = CONTRACT) -> Examples:
-    rows = [row for row in read_table(path) if isinstance(row.get(mapping.text), str)]
-    return from_rows(rows, mapping)
+def load_rows(path: Path, mapping: FieldMapping = CONTRACT) -> list[dict]:
+    """The rows of a file that have a text."""
+    return [row for row in read_table(path) if isinstance(row.get(mapping.text), str)]
 
 
-def load_extra(source: ExtraSource) -> Examples:
-    return load_examples(source.path, source.mapping)
+def load_examples(
+    path: Path, mapping: FieldMapping = CONTRACT, labels: Sequence[str] = COMPLAINT_LABELS
+) -> Examples:
+    return from_rows(load_rows(path, mapping), mapping, labels, where=path.name)
 
 
-def from_rows(rows: list[dict], mapping: FieldMapping = CONTRACT) -> Examples:
-    complaints = np.zeros((len(rows), len(COMPLAINT_LABELS)), dtype=np.float32)
+def load_extra(source: ExtraSource, labels: Sequence[str] = COMPLAINT_LABELS) -> Examples:
+    return load_examples(source.path, source.mapping, labels)
+
+
+def load_texts(path: Path) -> list[str]:
+    return [row["text"] for row in load_rows(path)]
+
+
+def row_labels(row: dict, mapping: FieldMapping = CONTRACT) -> list[str] | None:
+    """The record's complaint labels, or None when it carries no complaint annotation."""
+    labels = _target(row, mapping, "labels")
+    if isinstance(labels, str):  # CSV: «a;b» or a JSON list
+        labels = split_labels(labels)
+    return [str(label) for label in labels] if isinstance(labels, list) else None
+
+
+def count_labels(rows: Iterable[dict], mapping: FieldMapping = CONTRACT) -> Counter:
+    """How many records carry each label."""
+    return Counter(label for row in rows for label in set(row_labels(row, mapping) or ()))
+
+
+def from_rows(
+    rows: list[dict],
+    mapping: FieldMapping = CONTRACT,
+    labels: Sequence[str] = COMPLAINT_LABELS,
+    where: str = "",
+) -> Examples:
+    """Targets for `labels` (the model's label set); a label outside it is an error, never dropped."""
+    known = set(labels)
+    if stray := {name: count for name, count in count_labels(rows, mapping).items() if name not in known}:
+        listed = ", ".join(f"{name} ({count})" for name, count in sorted(stray.items()))
+        raise ValueError(f"{where or 'data'}: labels outside the model's label set: {listed}")
+    column = {name: k for k, name in enumerate(labels)}
+    complaints = np.zeros((len(rows), len(labels)), dtype=np.float32)
     mask = np.zeros(len(rows), dtype=np.float32)
     sentiment = np.full(len(rows), IGNORE, dtype=np.int64)
     urgency = np.full(len(rows), IGNORE, dtype=np.int64)
     for index, row in enumerate(rows):
-        labels = _target(row, mapping, "labels")
-        if isinstance(labels, str):  # CSV: «a;b» or a JSON list
-            labels = split_labels(labels)
-        if isinstance(labels, list):
-            complaints[index] = [name in labels for name in COMPLAINT_LABELS]
+        found = row_labels(row, mapping)
+        if found is not None:
+            complaints[index, [column[name] for name in found]] = 1.0
             mask[index] = 1.0
         sentiment[index] = _class(_target(row, mapping, "sentiment"), SENTIMENTS)
         urgency[index] = _class(_target(row, mapping, "urgency"), URGENCIES)

@@ -1,6 +1,7 @@
 """One training run: data → model → training → calibration → evaluation → model directory."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -8,30 +9,66 @@ import numpy as np
 from rich.console import Console
 
 from nlp.backends import TorchBackend
-from nlp.labels import COMPLAINT_LABELS
 from nlp.predictor import Predictor
+from nlp.taxonomy import Taxonomy
 from training.arguments import NAVEC, TrainingArguments
 from training.bases.build import resolve_base
 from training.calibrate import calibrate
 from training.card import model_card
 from training.encoders import checkpoint_model, navec_model
-from training.examples import Examples, load_examples, load_extra
-from training.extra import parse_renames, resolve
+from training.examples import CONTRACT, Examples, count_labels, from_rows, load_rows
+from training.extra import ExtraSource, FieldMapping, parse_renames, resolve
 from training.loop import seed_everything, train_model
 from training.metrics import dev_score, evaluate_logits
+from training.taxonomy import check_counts, choose_taxonomy, describe, read_label_file
 
 DEV_SHARE = 0.1
 
 
-def load_splits(args: TrainingArguments) -> dict[str, Examples]:
-    train = load_examples(args.split_file("train"))
-    dev_file, test_file = args.split_file("dev"), args.split_file("test")
-    splits = {"train": train, "dev": load_examples(dev_file) if dev_file else None}
-    if splits["dev"] is None:
-        splits["train"], splits["dev"] = carve_dev(train, args.seed)
-    if test_file:
-        splits["test"] = load_examples(test_file)
-    return splits
+SPLITS = ("train", "dev", "test")
+
+
+@dataclass(frozen=True)
+class Part:
+    """The rows of one input file (a split or an auxiliary source) and how to read their targets."""
+
+    rows: list[dict]
+    mapping: FieldMapping = CONTRACT
+    where: str = ""
+
+    def examples(self, taxonomy: Taxonomy) -> Examples:
+        return from_rows(self.rows, self.mapping, taxonomy.names, where=self.where)
+
+
+def read_parts(args: TrainingArguments, sources: dict[str, ExtraSource]) -> dict[str, Part]:
+    """Every split file (train, dev, test when present), then the auxiliary sources, read once."""
+    parts = {
+        name: Part(load_rows(path), where=path.name) for name in SPLITS if (path := args.split_file(name))
+    }
+    return parts | {spec: Part(load_rows(s.path, s.mapping), s.mapping, spec) for spec, s in sources.items()}
+
+
+def load_splits(parts: dict[str, Part], taxonomy: Taxonomy, seed: int) -> dict[str, Examples]:
+    splits = {name: parts[name].examples(taxonomy) for name in SPLITS if name in parts}
+    if "dev" not in splits:
+        splits["train"], splits["dev"] = carve_dev(splits["train"], seed)
+    return {name: splits[name] for name in SPLITS if name in splits}
+
+
+def label_set(parts: dict[str, Part], label_file: Path | None, console: Console) -> Taxonomy:
+    """The run's label set (`training.taxonomy`), printed with its counts; errors stop the run."""
+    counts = {name: count_labels(part.rows, part.mapping) for name, part in parts.items()}
+    counts = {name: counter for name, counter in counts.items() if counter or name == "train"}
+    taxonomy = choose_taxonomy(counts["train"], read_label_file(label_file) if label_file else None)
+    for line in describe(taxonomy, counts):
+        console.print(line, highlight=False, markup=False)
+    findings = check_counts(taxonomy, counts)
+    for finding in findings:
+        style = "red" if finding.error else "yellow"
+        console.print(str(finding), style=style, highlight=False, markup=False, soft_wrap=True)
+    if errors := [finding for finding in findings if finding.error]:
+        raise ValueError(f"the label set cannot be trained ({len(errors)} problem(s) above)")
+    return taxonomy
 
 
 def carve_dev(examples: Examples, seed: int) -> tuple[Examples, Examples]:
@@ -52,12 +89,13 @@ def _subset(examples: Examples, index: np.ndarray) -> Examples:
     )
 
 
-def build(args: TrainingArguments, texts: list[str]):
+def build(args: TrainingArguments, texts: list[str], taxonomy: Taxonomy):
     if not args.is_navec:
-        model, tokenizer = checkpoint_model(resolve_base(args.base_model), args.max_tokens, args.pooling)
+        base = resolve_base(args.base_model)
+        model, tokenizer = checkpoint_model(base, args.max_tokens, args.pooling, taxonomy)
         return model, tokenizer, {"encoder": args.base_model}
     model, tokenizer, vocabulary = navec_model(
-        texts, args.max_tokens, args.seed, args.hidden_size, args.pooling
+        texts, args.max_tokens, args.seed, args.hidden_size, args.pooling, taxonomy
     )
     share = float(vocabulary.pretrained.mean())
     return (
@@ -70,14 +108,16 @@ def build(args: TrainingArguments, texts: list[str]):
 def run(args: TrainingArguments, console: Console | None = None) -> dict:
     console = console or Console()
     seed_everything(args.seed)
-    splits = load_splits(args)
     renames = parse_renames(args.extra_map)
-    extras = {spec: load_extra(resolve(spec, renames)) for spec in args.extra}
+    parts = read_parts(args, {spec: resolve(spec, renames) for spec in args.extra})
+    taxonomy = label_set(parts, args.labels, console)
+    splits = load_splits(parts, taxonomy, args.seed)
+    extras = {spec: parts[spec].examples(taxonomy) for spec in args.extra}
     train = Examples.concatenate([splits["train"], *extras.values()])
     teacher_info = {}
     if args.teacher is not None:
-        train, teacher_info = distilled(args, train, splits, console)
-    model, tokenizer, encoder_info = build(args, train.texts)
+        train, teacher_info = distilled(args, train, splits, taxonomy.names, console)
+    model, tokenizer, encoder_info = build(args, train.texts, taxonomy)
     encoder_info |= teacher_info
     predictor = Predictor(model.config, tokenizer, TorchBackend(model))
     dev = splits["dev"]
@@ -102,12 +142,17 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
         "history": result.history,
     }
     model.config.model_version = f"{args.out.name}-{datetime.now(timezone.utc):%Y%m%d%H%M}"
-    save(model, tokenizer, args, metrics, data_summary(splits, extras), encoder_info)
+    data = data_summary(splits, extras, model.config.complaint_labels)
+    save(model, tokenizer, args, metrics, data, encoder_info)
     return metrics
 
 
 def distilled(
-    args: TrainingArguments, train: Examples, splits: dict[str, Examples], console: Console
+    args: TrainingArguments,
+    train: Examples,
+    splits: dict[str, Examples],
+    labels: list[str],
+    console: Console,
 ) -> tuple[Examples, dict[str, str]]:
     """The training set with the teacher's soft targets, plus the unlabelled texts it scored."""
     from nlp.config import TriageConfig
@@ -119,8 +164,11 @@ def distilled(
     )
 
     teacher = TriageConfig.from_pretrained(args.teacher)
-    if teacher.complaint_labels != list(COMPLAINT_LABELS):
-        raise ValueError(f"the teacher {args.teacher} has other complaint labels than the student's")
+    if teacher.complaint_labels != list(labels):
+        raise ValueError(
+            f"the teacher {args.teacher} has the labels {teacher.complaint_labels}, the data {list(labels)}: "
+            "distil on the data the teacher was trained on"
+        )
     files = args.unlabelled or default_unlabelled()
     held_out = {text for name in ("dev", "test") if name in splits for text in splits[name].texts}
     texts = unlabelled_texts(files, held_out | set(train.texts), args.max_unlabelled)
@@ -138,10 +186,12 @@ def distilled(
     return examples, info
 
 
-def data_summary(splits: dict[str, Examples], extras: dict[str, Examples]) -> dict[str, object]:
+def data_summary(
+    splits: dict[str, Examples], extras: dict[str, Examples], labels: list[str]
+) -> dict[str, object]:
     summary: dict[str, object] = {f"{name} records": len(part) for name, part in splits.items()}
     train = splits["train"]
-    for k, label in enumerate(COMPLAINT_LABELS):
+    for k, label in enumerate(labels):
         summary[f"train · {label}"] = int(train.complaints[:, k].sum())
     summary["train · no complaint"] = int(((train.complaints.sum(1) == 0) & (train.complaint_mask > 0)).sum())
     for spec, part in extras.items():

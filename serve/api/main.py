@@ -15,6 +15,7 @@ from serve.api.loading import load_predictor
 from serve.api.logging import AccessLog, configure_logging
 from serve.api.memory import give_back_memory
 from serve.api.metrics import Metrics
+from serve.api.openapi import with_model_examples
 from serve.api.routes import classify, health, metrics, model, page
 from serve.api.settings import Settings
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     counters = Metrics()
     app.state.service = Service(settings, lanes(settings, counters), counters)
     app.state.predictor = None
+    app.openapi = with_model_examples(app)
     add_error_handlers(app)
     for router in (classify.router, model.router, metrics.router):
         app.include_router(router, dependencies=[Depends(require_api_key)])

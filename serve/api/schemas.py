@@ -52,7 +52,11 @@ class ModelInfo(BaseModel):
     model_config = ConfigDict(protected_namespaces=())
 
     model_version: str
-    labels: list[str]
+    labels: list[str] = Field(description="The model's complaint labels (its own taxonomy), in order.")
+    display_names: dict[str, str] = Field(
+        default_factory=dict, description="Per label, a name for people (the label when it has none)."
+    )
+    descriptions: dict[str, str] = Field(default_factory=dict, description="Per label, what it covers.")
     sentiments: list[str]
     urgencies: list[str]
     thresholds: dict[str, float] = Field(description="Per-label decision thresholds.")

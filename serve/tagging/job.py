@@ -9,7 +9,7 @@ One writer per OUTPUT: `OUTPUT.lock`.
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -23,7 +23,7 @@ from serve.tagging.lock import output_lock
 from serve.tagging.manifest import Manifest, check_resume, file_sha256, tool_version
 from serve.tagging.parts import join_parts, output_format, write_part
 from serve.tagging.preflight import check_collisions, check_drift, check_paths
-from serve.tagging.records import PREDICTION_COLUMNS, Columns, output_row, reject_record, rejection
+from serve.tagging.records import Columns, output_row, prediction_columns, reject_record, rejection
 from serve.tagging.schema import input_schema
 from serve.tagging.summary import Summary
 from serve.tagging.tagged import parse_time
@@ -67,14 +67,20 @@ class TagJob:
         self, predictor: Predictor, resume: bool = False, on_rows: Callable[[int], None] | None = None
     ) -> Summary:
         with self.lock():
-            fmt = self.start(resume, predictor.version, on_rows)
+            fmt = self.start(resume, predictor.version, predictor.config.complaint_labels, on_rows)
             for index, chunk in self.pending():
                 self._tag_chunk(predictor, index, chunk, fmt)
                 if on_rows:
                     on_rows(len(chunk))
             return self.finish(fmt)
 
-    def start(self, resume: bool, model_version: str, on_rows: Callable[[int], None] | None = None) -> str:
+    def start(
+        self,
+        resume: bool,
+        model_version: str,
+        labels: Sequence[str],
+        on_rows: Callable[[int], None] | None = None,
+    ) -> str:
         """Checks everything that can be checked before the work; the output format.
 
         Resuming keeps the committed parts (and reports their rows) if the manifest matches.
@@ -84,7 +90,7 @@ class TagJob:
         schema = input_schema(self.source)
         check_collisions(schema)
         check_drift(schema, fmt)
-        self.output_columns = [*schema.columns, *PREDICTION_COLUMNS]
+        self.output_columns = [*schema.columns, *prediction_columns(labels)]
         manifest = self.manifest(model_version, fmt, schema.columns)
         self._clear_leftovers()
         if resume and self.parts.exists() and (Manifest.load(self.parts) or self._committed()):

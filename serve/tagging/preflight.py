@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from serve.tagging.records import PREDICTION_COLUMNS
+from serve.tagging.records import FIXED_COLUMNS, SCORE_PREFIX
 from serve.tagging.refused import Refused
 from serve.tagging.schema import InputSchema
 
@@ -22,8 +22,9 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def check_collisions(schema: InputSchema) -> None:
-    """Prediction columns never overwrite input columns: such an input is refused."""
-    taken = [name for name in schema.columns if name in PREDICTION_COLUMNS]
+    """Prediction columns (and any `score_…`, whatever the model's labels) never overwrite input
+    columns: such an input is refused."""
+    taken = [name for name in schema.columns if name in FIXED_COLUMNS or name.startswith(SCORE_PREFIX)]
     if taken:
         names = ", ".join(repr(name) for name in taken)
         raise Refused(

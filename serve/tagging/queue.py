@@ -15,13 +15,13 @@ customer is positive or has urgency score < 0.2 (a thank-you after the fix).
 import csv
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from nlp.labels import COMPLAINT_LABELS
 from serve.tagging.cells import csv_cell
-from serve.tagging.tagged import Message
+from serve.tagging.tagged import Message, label_order
 
 WEIGHTS = {"highest": 0.40, "latest": 0.25, "repeat": 0.20, "unresolved": 0.15}
 RECENCY_DAYS = 14.0
@@ -55,7 +55,7 @@ class Customer:
         }
         return round(sum(WEIGHTS[name] * value for name, value in parts.items()), 4)
 
-    def row(self, now: datetime) -> dict:
+    def row(self, now: datetime, labels: Sequence[str]) -> dict:
         ordered = self.ordered()
         complaints = Counter(label for message in ordered for label in message.labels)
         return {
@@ -69,11 +69,15 @@ class Customer:
             "last_contact": ordered[-1].time.isoformat(),
             "channels": ";".join(sorted({m.channel for m in ordered})),
             "open_complaints": ";".join(sorted(self.open_complaints())),
-            **{f"complaints_{label}": complaints[label] for label in COMPLAINT_LABELS},
+            **{f"complaints_{label}": complaints[label] for label in labels},
         }
 
 
-def build_queue(messages, since: datetime | None = None, now: datetime | None = None) -> list[dict]:
+def build_queue(
+    messages, since: datetime | None = None, now: datetime | None = None, labels: Sequence[str] = ()
+) -> list[dict]:
+    """`labels`: the tagging model's label set (a `complaints_<label>` column each); a label the
+    messages carry beyond it gets a column too."""
     customers: dict[str, Customer] = {}
     for message in messages:
         if since is None or message.time >= since:
@@ -81,7 +85,8 @@ def build_queue(messages, since: datetime | None = None, now: datetime | None = 
     if not customers:
         return []
     now = now or max(m.time for c in customers.values() for m in c.messages)
-    rows = [customer.row(now) for customer in customers.values()]
+    labels = label_order(labels, (m for c in customers.values() for m in c.messages))
+    rows = [customer.row(now, labels) for customer in customers.values()]
     return sorted(rows, key=lambda row: (-row["risk"], row["customer_id"]))
 
 

@@ -34,6 +34,7 @@ from ray.data import ActorPoolStrategy, Datasource, ReadTask, TaskPoolStrategy
 from ray.data.block import BlockMetadata
 
 from nlp.backends import ONNX_FILES, resolve_backend
+from nlp.checks import check_model_dir
 from serve.tagging.job import TagJob, message_day, texts_and_ids
 from serve.tagging.summary import Summary
 from training.data.readers import RawRow
@@ -69,7 +70,10 @@ def run_on_ray(
     threads = threads or os.cpu_count() or 1
     check_model(model_dir, backend)
     with job.lock():
-        fmt = job.start(resume, model_version(model_dir), on_rows)
+        config = model_config(model_dir)
+        fmt = job.start(
+            resume, config.get("model_version") or "unversioned", config["complaint_labels"], on_rows
+        )
         shards = write_shards(job)
         if any(shard.good for shard in shards):
             with ray_session(address):
@@ -81,10 +85,10 @@ def run_on_ray(
         return job.finish(fmt)
 
 
-def model_version(model_dir: Path) -> str:
-    """The version the model's Predictor will stamp on its records (read on the driver)."""
-    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    return config.get("model_version") or "unversioned"
+def model_config(model_dir: Path) -> dict:
+    """The model's config as saved (read on the driver): the version its Predictor stamps on its
+    records and its labels (checked by `check_model` first)."""
+    return json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
 
 
 def _commit_all(
@@ -106,6 +110,7 @@ def check_model(model_dir: Path, backend: str) -> None:
     """Fail on the driver with a clear error, not in the constructor of every actor."""
     if not (model_dir / "config.json").is_file():
         raise FileNotFoundError(f"{model_dir}: not a model directory (no config.json)")
+    check_model_dir(model_dir)  # its label lists are read here, on the driver
     exported = any((model_dir / name).is_file() for name in ONNX_FILES.values())
     if resolve_backend(backend, model_dir) == "onnx" and not exported:
         raise FileNotFoundError(f"{model_dir}: no ONNX model; run `triage export --model {model_dir}` first")

@@ -1,16 +1,16 @@
 """Turning input rows and predictions into output rows, and rows into rejects."""
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nlp.labels import COMPLAINT_LABELS
 from nlp.prediction import Prediction
 from training.data.readers import RawRow
 
 SCORE_PREFIX = "score_"
-PREDICTION_COLUMNS = (
+"""One `score_<label>` column per label of the model: a tagged archive names its label set."""
+FIXED_COLUMNS = (
     "labels",
-    *(SCORE_PREFIX + label for label in COMPLAINT_LABELS),
     "sentiment",
     "sentiment_score",
     "urgency",
@@ -21,6 +21,20 @@ PREDICTION_COLUMNS = (
     "truncated",
     "model_version",
 )
+
+
+def prediction_columns(labels: Sequence[str]) -> tuple[str, ...]:
+    """The columns `tag` adds after the input's: labels, a score per model label, the rest."""
+    return (FIXED_COLUMNS[0], *score_columns(labels), *FIXED_COLUMNS[1:])
+
+
+def score_columns(labels: Sequence[str]) -> list[str]:
+    return [SCORE_PREFIX + label for label in labels]
+
+
+def labels_of_columns(columns: Sequence[str]) -> list[str]:
+    """The model's labels, in order, from a tagged archive's `score_<label>` columns."""
+    return [name.removeprefix(SCORE_PREFIX) for name in columns if name.startswith(SCORE_PREFIX)]
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,7 @@ def output_row(fields: dict, prediction: Prediction, json_cells: bool = False) -
     """
     row = dict(fields)
     row["labels"] = prediction.labels
-    row.update({SCORE_PREFIX + label: prediction.scores[label] for label in COMPLAINT_LABELS})
+    row.update({SCORE_PREFIX + label: score for label, score in prediction.scores.items()})
     row["sentiment"] = prediction.sentiment
     row["sentiment_score"] = prediction.sentiment_scores[prediction.sentiment]
     row["urgency"] = prediction.urgency

@@ -10,12 +10,12 @@ import html
 import io
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from nlp.labels import COMPLAINT_LABELS
-from serve.tagging.tagged import Message
+from serve.tagging.tagged import Message, label_order
 
 WINDOW, K, MIN_COUNT = 14, 3.0, 3
 
@@ -58,10 +58,14 @@ class DailyCounts:
     messages: Counter
     customers: dict[date, set]
     flagged: dict[date, set]
+    labels: list[str] = field(default_factory=list)
+    """The tagging model's labels, then any other label the messages carry."""
 
     @classmethod
-    def from_messages(cls, messages) -> "DailyCounts":
+    def from_messages(cls, messages, labels: Sequence[str] = ()) -> "DailyCounts":
+        messages = list(messages)
         counts = cls(defaultdict(Counter), Counter(), defaultdict(set), defaultdict(set))
+        counts.labels = label_order(labels, messages)
         for message in messages:
             day = message.time.date()
             counts.messages[day] += 1
@@ -77,7 +81,7 @@ class DailyCounts:
             return []
         first, last = min(self.messages), max(self.messages)
         found = []
-        for label in COMPLAINT_LABELS:
+        for label in self.labels:
             series = {day: self.complaints[label].get(day, 0) for day in _all_days(first, last)}
             found += find_spikes(series, label)
         return sorted(found, key=lambda spike: (spike.day, spike.label))
@@ -94,7 +98,7 @@ def _chart(counts: DailyCounts, spikes: list[Spike]) -> str:
 
     days = _all_days(min(counts.messages), max(counts.messages))
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(11, 7), sharex=True, height_ratios=[3, 1])
-    for label in COMPLAINT_LABELS:
+    for label in counts.labels:
         top.plot(days, [counts.complaints[label].get(day, 0) for day in days], label=label, linewidth=1)
     for spike in spikes:
         top.annotate(spike.label, (spike.day, spike.count), fontsize=7, color="red")
@@ -112,8 +116,8 @@ def _chart(counts: DailyCounts, spikes: list[Spike]) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def render_report(messages: list[Message]) -> str:
-    counts = DailyCounts.from_messages(messages)
+def render_report(messages: list[Message], labels: Sequence[str] = ()) -> str:
+    counts = DailyCounts.from_messages(messages, labels)
     if not counts.messages:
         return "<!doctype html><meta charset=utf-8><title>Report</title><p>No tagged messages with a time."
     spikes = counts.spikes()
@@ -121,7 +125,7 @@ def render_report(messages: list[Message]) -> str:
         f"<tr><td>{s.day}</td><td>{html.escape(s.label)}</td><td>{s.count}</td><td>{s.baseline:g}</td><td>{s.threshold:g}</td></tr>"
         for s in spikes
     )
-    totals = Counter({label: sum(counts.complaints[label].values()) for label in COMPLAINT_LABELS})
+    totals = Counter({label: sum(counts.complaints[label].values()) for label in counts.labels})
     total_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in totals.most_common())
     period = f"{min(counts.messages)} – {max(counts.messages)}"
     return (
@@ -137,6 +141,6 @@ def render_report(messages: list[Message]) -> str:
     )
 
 
-def write_report(messages: list[Message], path: Path) -> None:
+def write_report(messages: list[Message], path: Path, labels: Sequence[str] = ()) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(messages), encoding="utf-8")
+    path.write_text(render_report(messages, labels), encoding="utf-8")

@@ -1,14 +1,14 @@
 """Reading a tagged archive back: one message per row, with its time, customer and decisions."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from nlp.labels import COMPLAINT_LABELS
-from serve.tagging.records import Columns
-from training.data.readers import read_rows
+from serve.tagging.records import Columns, labels_of_columns
+from serve.tagging.schema import input_schema
+from training.data.readers import detect_format, read_rows
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,24 @@ def parse_time(value: object) -> datetime | None:
 
 
 def _labels(value: object) -> tuple[str, ...]:
+    """Every label of the row, whatever the label set (none is dropped)."""
     if isinstance(value, str):
         value = json.loads(value) if value.startswith("[") else value.split(";")
-    return tuple(label for label in value or () if label in COMPLAINT_LABELS)
+    return tuple(str(label).strip() for label in value or () if str(label).strip())
+
+
+def archive_labels(path: Path) -> list[str]:
+    """The label set of the model that tagged the archive: its `score_<label>` columns, in order
+    (in JSONL those of the first record: `tag` writes every column in every record)."""
+    if detect_format(path) == "jsonl":
+        return labels_of_columns(list(next((row.fields for row in read_rows(path) if row.fields), {})))
+    return labels_of_columns(input_schema(path).columns)
+
+
+def label_order(declared: Sequence[str], messages: Iterable[Message]) -> list[str]:
+    """The declared labels (the model's), then any other label the messages carry, sorted."""
+    seen = {label for message in messages for label in message.labels}
+    return [*declared, *sorted(seen - set(declared))]
 
 
 def _flag(value: object) -> bool:

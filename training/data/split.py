@@ -11,9 +11,14 @@ SPLIT_FRACTIONS = {"train": 0.8, "dev": 0.1, "test": 0.1}
 
 
 def stratification_matrix(records: Sequence[TicketRecord]) -> np.ndarray:
-    """One column per complaint label, «no complaint», each sentiment and each urgency."""
+    """One column per complaint label, «no complaint», each sentiment and each urgency.
+
+    The labels: the default 12 (so a split of the corpus is as it always was), then any other
+    label found in the records, sorted (a taxonomy of one's own is stratified over too)."""
+    found = {name for record in records for name in record.labels}
+    labels = [*COMPLAINT_LABELS, *sorted(found - set(COMPLAINT_LABELS))]
     columns = [
-        *[lambda r, name=name: name in r.labels for name in COMPLAINT_LABELS],
+        *[lambda r, name=name: name in r.labels for name in labels],
         lambda r: not r.labels,
         *[lambda r, name=name: r.sentiment == name for name in SENTIMENTS],
         *[lambda r, name=name: r.urgency == name for name in URGENCIES],

@@ -48,8 +48,8 @@ def summary(records: Sequence[TicketRecord]) -> Counter:
 DIMENSIONS = {
     "complaint labels": (lambda r: r.labels, COMPLAINT_LABELS),
     "label count": (lambda r: [cardinality(r)], ("0 labels", "1 label", "2 labels", "3+ labels")),
-    "sentiment": (lambda r: [r.sentiment], SENTIMENTS),
-    "urgency": (lambda r: [r.urgency], URGENCIES),
+    "sentiment": (lambda r: [r.sentiment or "not annotated"], (*SENTIMENTS, "not annotated")),
+    "urgency": (lambda r: [r.urgency or "not annotated"], (*URGENCIES, "not annotated")),
     "channel": (lambda r: [r.channel or "unknown"], (*CHANNELS, "unknown")),
     "length": (
         lambda r: [length_bucket(r.text)],
@@ -65,11 +65,14 @@ def count_dimension(records: Sequence[TicketRecord], name: str) -> Counter:
     return Counter(value for record in records for value in values_of(record))
 
 
-def build_tables(groups: dict[str, Sequence[TicketRecord]]) -> list[Table]:
+def build_tables(
+    groups: dict[str, Sequence[TicketRecord]], labels: Sequence[str] = COMPLAINT_LABELS
+) -> list[Table]:
     """One table per dimension; a column per group (file) plus «all» when there are several.
 
     Percentages are shares of the group's records (so multi-valued dimensions such as labels
-    and traits need not add up to 100 %).
+    and traits need not add up to 100 %). Complaint labels come in the order of `labels` (a
+    label file's), then any other label found, sorted.
     """
     if len(groups) > 1:
         groups = {**groups, "all": [record for group in groups.values() for record in group]}
@@ -77,6 +80,7 @@ def build_tables(groups: dict[str, Sequence[TicketRecord]]) -> list[Table]:
     summaries = {name: summary(records) for name, records in groups.items()}
     tables = [Table(*_summary_rows(summaries))]
     for name, (_, order) in DIMENSIONS.items():
+        order = labels if name == "complaint labels" else order
         counts = {group: count_dimension(records, name) for group, records in groups.items()}
         tables.append(_table(name, counts, order, sizes))
     return tables + _breadth_tables(groups[list(groups)[-1]])

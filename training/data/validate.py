@@ -2,11 +2,13 @@
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from nlp.taxonomy import Taxonomy, default_taxonomy
 from training.data.readers import RawRow, read_rows
 from training.data.records import TicketRecord
 
@@ -33,14 +35,18 @@ class ValidationResult:
         return not self.problems
 
 
-def validate_files(paths: Iterable[Path]) -> ValidationResult:
-    """Validate every row of every file; ids must be unique across all of them."""
+def validate_files(paths: Iterable[Path], taxonomy: Taxonomy | None = default_taxonomy()) -> ValidationResult:
+    """Validate every row of every file; ids must be unique across all of them.
+
+    Labels must belong to `taxonomy` (the default contract unless a label file's is given);
+    with None any well-formed label name is accepted.
+    """
     result = ValidationResult(records=[], problems=[], rows=0)
     first_seen: dict[str, str] = {}
     for path in paths:
         for row in _rows_or_unreadable(path):
             result.rows += 1
-            record, problems = check_row(str(path), row)
+            record, problems = check_row(str(path), row, taxonomy)
             if record is not None:
                 problems += _duplicate_problem(str(path), row.line, record.id, first_seen)
             result.problems += problems
@@ -56,13 +62,31 @@ def _rows_or_unreadable(path: Path) -> Iterator[RawRow]:
         yield RawRow(0, error=f"unreadable file: {exc}")
 
 
-def check_row(file: str, row: RawRow) -> tuple[TicketRecord | None, list[Problem]]:
+def check_row(
+    file: str, row: RawRow, taxonomy: Taxonomy | None = None
+) -> tuple[TicketRecord | None, list[Problem]]:
     if row.error is not None:
         return None, [Problem(file, row.line, "-", row.error)]
     try:
-        return TicketRecord.model_validate(row.fields), []
+        record = TicketRecord.model_validate(row.fields)
     except ValidationError as exc:
         return None, [_problem(file, row.line, error) for error in exc.errors()]
+    problems = _unknown_labels(file, row.line, record.labels, taxonomy) if taxonomy else []
+    return (None if problems else record), problems
+
+
+def _unknown_labels(file: str, line: int, labels: list[str], taxonomy: Taxonomy) -> list[Problem]:
+    """A label outside the label set, with the nearest known name when there is one."""
+    problems = []
+    for index, name in enumerate(labels):
+        if name not in taxonomy.names:
+            near = get_close_matches(name, taxonomy.names, n=1, cutoff=0.75)
+            hint = f"did you mean {near[0]!r}? " if near else ""
+            where = "the default labels" if taxonomy.source == "default" else taxonomy.source
+            fix = "; your own taxonomy: --labels FILE" if taxonomy.source == "default" else ""
+            reason = f"unknown label {name!r} ({hint}not in {where}{fix})"
+            problems.append(Problem(file, line, f"labels[{index}]", reason))
+    return problems
 
 
 def _duplicate_problem(file: str, line: int, record_id: str, first_seen: dict[str, str]) -> list[Problem]:
@@ -91,6 +115,8 @@ def _reason(error: Any) -> str:
         return "missing"
     if kind == "string_too_short":
         return "empty"
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, ")
     if kind == "literal_error":
         field = str(error["loc"][0])
         return f"unknown {'label' if field == 'labels' else field} {value!r}"

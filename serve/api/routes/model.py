@@ -17,6 +17,8 @@ async def model_info(predictor: PredictorDep) -> ModelInfo:
     return ModelInfo(
         model_version=predictor.version,
         labels=config.complaint_labels,
+        display_names=config.display_names,
+        descriptions=config.descriptions,
         sentiments=config.sentiments,
         urgencies=config.urgencies,
         thresholds=config.label_thresholds,
