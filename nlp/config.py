@@ -6,16 +6,14 @@ from typing import Any
 
 from transformers import AutoConfig, PretrainedConfig
 
+from nlp.errors import ModelFormatError
 from nlp.labels import COMPLAINT_LABELS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
 
 FORMAT_VERSION = 1
 """Bumped whenever a saved model directory changes meaning; checked on load."""
 
 HEADS = ("complaint", "sentiment", "urgency")
-
-
-class ModelFormatError(ValueError):
-    """A model directory this build cannot use: another format version, or config and weights disagree."""
+__all__ = ["HEADS", "ModelFormatError", "TriageConfig", "labels_digest"]
 
 
 def labels_digest(*lists: list[str]) -> str:

@@ -1,7 +1,11 @@
 """`triage predict`: classify one text, or a JSONL/CSV file line by line (never dropping one)."""
 
 import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from rich.markup import escape
 from rich.table import Table
@@ -10,41 +14,63 @@ from rich.text import Text
 from nlp.prediction import Prediction
 from nlp.predictor import Predictor
 from serve.tagging.job import chunks
+from serve.tagging.records import Columns
 from training.data.readers import RawRow, read_rows
 
 CHUNK = 512
 
 
+@dataclass
+class FileRun:
+    rows: int = 0
+    errors: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    """Why rows could not be classified, without their line numbers."""
+
+
 def predict_file(
-    predictor: Predictor, source: Path, target: Path, batch_size: int = 64, evidence: bool = False
-) -> tuple[int, int]:
-    """Write one output record per input row; returns (rows, rows with an error)."""
-    rows = errors = 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8") as out:
-        for chunk in chunks(read_rows(source), CHUNK):
-            for record in _predict_chunk(predictor, chunk, batch_size, evidence):
-                out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
-                rows, errors = rows + 1, errors + (record.error is not None)
-    return rows, errors
+    predictor: Predictor, source: Path, out: TextIO, batch_size: int = 64, evidence: bool = False,
+    columns: Columns = Columns(), encoding: str | None = None, fmt: str = "jsonl",
+) -> FileRun:  # fmt: skip
+    """Write one output record per input row (JSONL, or one JSON list with `fmt` json)."""
+    run = FileRun()
+    records = (
+        record
+        for chunk in chunks(read_rows(source, encoding), CHUNK)
+        for record in _predict_chunk(predictor, chunk, batch_size, evidence, columns, run)
+    )
+    write_records(records, out, fmt)
+    return run
+
+
+def write_records(records: Iterable[Prediction], out: TextIO, fmt: str = "jsonl") -> None:
+    dicts = (record.model_dump(mode="json") for record in records)
+    if fmt == "json":
+        json.dump(list(dicts), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for record in dicts:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def _predict_chunk(
-    predictor: Predictor, chunk: list[RawRow], batch_size: int, evidence: bool
+    predictor: Predictor, chunk: list[RawRow], batch_size: int, evidence: bool, columns: Columns, run: FileRun
 ) -> list[Prediction]:
-    texts = [(row.fields or {}).get("text") for row in chunk]
-    ids = [_row_id(row) for row in chunk]
+    texts = [(row.fields or {}).get(columns.text) for row in chunk]
+    ids = [_row_id(row, columns.id) for row in chunk]
     records = predictor.predict(texts, batch_size=batch_size, ids=ids, evidence=evidence)
     for row, record in zip(chunk, records, strict=True):
-        if row.error is not None:
-            record.error = f"line {row.line}: {row.error}"
-        elif record.error is not None:
-            record.error = f"line {row.line}: {record.error}"
+        reason = row.error or record.error
+        run.rows += 1
+        if reason is not None:
+            record.error = f"line {row.line}: {reason}"
+            run.errors += 1
+            run.reasons[reason] += 1
     return records
 
 
-def _row_id(row: RawRow) -> str | None:
-    value = (row.fields or {}).get("id")
+def _row_id(row: RawRow, column: str) -> str | None:
+    value = (row.fields or {}).get(column)
     return None if value is None else str(value)
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from training.arguments import TrainingArguments
+from training.cli_options import ModelDir, alias, out_option
 
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
 base_app = typer.Typer(help="Build pretrained bases offline from installed packages.", no_args_is_help=True)
@@ -56,7 +57,7 @@ def stats(
 @data_app.command("split")
 def split(
     paths: Paths,
-    out: Annotated[Path, typer.Option(help="Directory for train/dev/test.jsonl.")] = Path("data/tickets"),
+    out: Annotated[Path, out_option("Directory for train/dev/test.jsonl.")] = Path("data/tickets"),
     seed: Annotated[int, typer.Option(help="Random seed of the stratified split.")] = 13,
 ) -> None:
     """Drop exact and near duplicates, then split 80/10/10 with iterative stratification."""
@@ -130,7 +131,7 @@ def train(
     data: Annotated[
         Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")
     ] = DEFAULTS.data,
-    out: Annotated[Path, typer.Option(help="Model directory to write.")] = DEFAULTS.out,
+    out: Annotated[Path, out_option("Model directory to write.")] = DEFAULTS.out,
     base_model: Annotated[
         str,
         typer.Option(help="e5-small, e5-small-L<K> (built offline), navec-bert, or an HF checkpoint."),
@@ -194,22 +195,34 @@ def train(
 
 
 def evaluate(
-    model: Annotated[Path, typer.Option(help="Model directory.")],
-    data: Annotated[list[Path], typer.Option(help="Labelled files to evaluate on.")],
-    report: Annotated[Path | None, typer.Option(help="Report directory (default: MODEL/report).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Labelled files to evaluate on.", show_default=False)
+    ] = None,
+    model: ModelDir = None,
+    out: Annotated[Path | None, out_option("Report directory [default: MODEL/report].")] = None,
+    data: Annotated[list[Path] | None, alias("--data")] = None,
+    report: Annotated[Path | None, alias("--report")] = None,
 ) -> None:
     """Metrics per file: a terminal table, metrics.json, PNG plots and an HTML report."""
+    from nlp.model_dir import require_model_dir
+    from training.data.readers import sniff_file
     from training.evaluation import evaluate_files
     from training.metrics import headline
 
-    report = report or model / "report"
-    results = evaluate_files(model, data, report)
+    files = [*(files or []), *(data or [])]
+    if not files:
+        raise typer.BadParameter("give the labelled files to evaluate on: triage evaluate FILE...")
+    for path in files:
+        sniff_file(path)  # exists, not empty, a known format: before the model loads
+    model = require_model_dir(model)
+    report = out or report or model / "report"
+    results = evaluate_files(model, files, report)
     _print_headline({name: headline(metrics) for name, metrics in results.items()})
     console.print(f"report: {report / 'index.html'}")
 
 
 def export(
-    model: Annotated[Path, typer.Option(help="Model directory to export into.")] = Path("models/default"),
+    model: ModelDir = None,
     data: Annotated[Path, typer.Option(help="Labelled file for the parity check.")] = Path(
         "data/tickets/dev.jsonl"
     ),
@@ -219,9 +232,13 @@ def export(
 
     from rich.table import Table
 
+    from nlp.model_dir import require_model_dir
+    from training.data.readers import sniff_file
     from training.examples import load_examples
     from training.export import MIN_AGREEMENT, check_parity, export_onnx
 
+    sniff_file(data)
+    model = require_model_dir(model)
     for path in export_onnx(model):
         console.print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
     texts = load_examples(data).texts

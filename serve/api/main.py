@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from nlp.offline import go_offline
 from nlp.version import __version__
 from serve.api.batcher import MicroBatcher
 from serve.api.deps import Service, require_api_key
@@ -29,6 +30,7 @@ async def lifespan(app: FastAPI):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    go_offline()  # before the lifespan imports transformers
     settings = settings or Settings()
     configure_logging(settings.log_level)
     app = FastAPI(title="Support triage", version=__version__, lifespan=lifespan)
