@@ -16,7 +16,7 @@ from serve.api.loading import load_predictor
 from serve.api.logging import AccessLog, configure_logging
 from serve.api.memory import give_back_memory
 from serve.api.metrics import Metrics
-from serve.api.routes import classify, health, metrics, model, page
+from serve.api.routes import classify, docs, health, metrics, model, page
 from serve.api.settings import Settings
 
 
@@ -33,15 +33,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     go_offline()  # before the lifespan imports transformers
     settings = settings or Settings()
     configure_logging(settings.log_level)
-    app = FastAPI(title="Support triage", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Support triage", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     counters = Metrics()
     app.state.service = Service(settings, lanes(settings, counters), counters)
     app.state.predictor = None
     add_error_handlers(app)
     for router in (classify.router, model.router, metrics.router):
         app.include_router(router, dependencies=[Depends(require_api_key)])
-    for router in (health.router, page.router):
+    for router in (health.router, page.router, docs.router):
         app.include_router(router)
+    docs.mount_assets(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])  # fmt: skip
