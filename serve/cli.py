@@ -19,6 +19,7 @@ app = typer.Typer(
     help="Triage Russian customer-support messages: complaints, sentiment, urgency.",
     no_args_is_help=True,
     cls=TriageGroup,
+    add_completion=False,
     context_settings=HELP_OPTIONS,
 )
 app.add_typer(data_app, name="data")

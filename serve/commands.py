@@ -78,7 +78,7 @@ def predict(
     if fmt is Format.table:
         from serve.predict import prediction_table
 
-        console.print(prediction_table(texts, records))
+        console.print(prediction_table(texts, records, predictor.config.label_thresholds))
         return
     with _opened(out) as handle:
         write_records(records, handle, fmt.value)
