@@ -46,7 +46,9 @@ $(MODEL)/config.json: | install
 $(MODEL)/export.json: $(MODEL)/config.json
 	$(BIN)/triage export --model $(MODEL) --data data/tickets/dev.jsonl
 
+# The browser test needs Debian's Chromium: .ci/chromium installs it as root, else says so.
 test: install
+	bash .ci/chromium
 	$(BIN)/python -m pytest -q
 
 lint: install

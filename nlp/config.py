@@ -6,6 +6,7 @@ from typing import Any
 
 from transformers import AutoConfig, PretrainedConfig
 
+from nlp.errors import ModelFormatError
 from nlp.labels import COMPLAINT_LABELS, DESCRIPTIONS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
 from nlp.taxonomy import display_names
 
@@ -13,10 +14,7 @@ FORMAT_VERSION = 1
 """Bumped whenever a saved model directory changes meaning; checked on load."""
 
 HEADS = ("complaint", "sentiment", "urgency")
-
-
-class ModelFormatError(ValueError):
-    """A model directory this build cannot use: another format version, or config and weights disagree."""
+__all__ = ["HEADS", "ModelFormatError", "TriageConfig", "labels_digest"]
 
 
 def labels_digest(*lists: list[str]) -> str:

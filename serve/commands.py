@@ -1,19 +1,52 @@
-"""The serving side's commands: `triage predict` (and later tag, serve, queue)."""
+"""The serving side's commands: `triage predict`, tag, queue, report and serve.
 
+Each checks what it can before the slow model load (model directory, input, output path):
+a mistake is one line and exit code 2 (`serve.friendly`)."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
 
+from serve.friendly import USER_ERRORS
+from serve.paths import check_output
+from serve.tagging.preflight import check_text_column
+from serve.tagging.records import Columns
+from serve.tagging.schema import input_schema
+from training.cli_options import Encoding, IdColumn, ModelDir, TextColumn, alias, out_option
+
 console = Console()
 
 
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
 def predict(
-    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify.", show_default=False)] = None,
-    model: Annotated[Path, typer.Option(help="Model directory.")] = Path("models/default"),
-    input: Annotated[Path | None, typer.Option("--input", help="JSONL (id, text) or CSV file.")] = None,
-    output: Annotated[Path | None, typer.Option(help="Output JSONL, one record per input line.")] = None,
+    texts: Annotated[
+        list[str] | None,
+        typer.Argument(help="Texts to classify; - reads them from stdin, one per line.", show_default=False),
+    ] = None,
+    model: ModelDir = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="File of messages: JSONL, CSV, TSV, Parquet or xlsx.")
+    ] = None,
+    out: Annotated[Path | None, out_option("Write the records here instead of the screen.")] = None,
+    output: Annotated[Path | None, alias("--output")] = None,
+    output_format: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="table or json/jsonl [default: table, jsonl for files]."),
+    ] = None,
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
+    encoding: Encoding = None,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
     batch_size: Annotated[int, typer.Option(help="Texts per forward pass.")] = 64,
     evidence: Annotated[
@@ -21,33 +54,80 @@ def predict(
         typer.Option(help="Phrases behind each label (default: on for inline texts, off for --input)."),
     ] = None,
 ) -> None:
-    """Classify texts given inline (a table) or a whole file (--input, --output)."""
-    from nlp.predictor import Predictor
-    from serve.predict import predict_file, prediction_table
+    """Classify texts given inline (a table) or a whole file (--input) into JSON records."""
+    from serve.predict import write_records
 
+    out = out or output
     if (input is None) == (not texts):
-        raise typer.BadParameter("give texts, or --input FILE with --output OUT.jsonl")
-    if input is not None and output is None:
-        raise typer.BadParameter("--input needs --output")
-    predictor = Predictor.load(model, backend=backend)
+        raise typer.BadParameter("give texts (or - for stdin), or --input FILE")
+    fmt = output_format or (Format.jsonl if input or out else Format.table)
+    if fmt is Format.table and out is not None:
+        raise typer.BadParameter("--format table is for the screen; write json or jsonl to --out")
+    if out is not None:
+        check_output(out)
+    columns = Columns(text=text_column, id=id_column)
     if input is not None:
-        rows, errors = predict_file(predictor, input, output, batch_size, evidence=bool(evidence))
-        console.print(f"{rows} records written to {output} ({errors} with an error)")
+        check_text_column(input_schema(input, encoding), text_column, input)
+    predictor = _load_predictor(model, backend)
+    if input is not None:
+        _predict_file(predictor, input, out, batch_size, bool(evidence), columns, encoding, fmt.value)
         return
+    if texts == ["-"]:
+        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     records = predictor.predict(texts, batch_size=batch_size, evidence=evidence is not False)
-    console.print(prediction_table(texts, records))
+    if fmt is Format.table:
+        from serve.predict import prediction_table
+
+        console.print(prediction_table(texts, records, predictor.config.label_thresholds))
+        return
+    with _opened(out) as handle:
+        write_records(records, handle, fmt.value)
+
+
+def _load_predictor(model: Path | None, backend: str, **options: object):
+    """The model checked (one line if unusable), then loaded: the slow step comes last."""
+    from nlp.model_dir import require_model_dir
+    from nlp.predictor import Predictor
+
+    return Predictor.load(require_model_dir(model), backend=backend, **options)
+
+
+def _predict_file(predictor, source, out, batch_size, evidence, columns, encoding, fmt) -> None:
+    from serve.predict import predict_file
+    from serve.verdict import check_useful
+
+    with _opened(out) as handle:
+        run = predict_file(predictor, source, handle, batch_size, evidence, columns, encoding, fmt)
+    if out is not None and run.rows == 0:
+        out.unlink(missing_ok=True)
+    where = f"written to {out}" if out else "written"
+    typer.echo(f"{run.rows} records {where} ({run.errors} with an error)", err=True)
+    check_useful(source, run.rows, run.errors, run.reasons.elements())
+
+
+@contextmanager
+def _opened(out: Path | None) -> Iterator[TextIO]:
+    if out is None:
+        yield sys.stdout
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        yield handle
 
 
 def tag(
-    source: Annotated[Path, typer.Argument(help="Archive: CSV, TSV, JSONL or Parquet.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="Tagged output (format from its extension).")],
-    model: Annotated[Path, typer.Option(help="Model directory.")] = Path("models/default"),
+    source: Annotated[
+        Path, typer.Argument(help="Archive: CSV, TSV, JSONL, Parquet or xlsx.", show_default=False)
+    ],
+    out: Annotated[Path, out_option("Tagged output (format from its extension).")],
+    model: ModelDir = None,
     output_format: Annotated[str | None, typer.Option("--format", help="csv, tsv, jsonl or parquet.")] = None,
-    text_column: Annotated[str, typer.Option(help="Column with the message text.")] = "text",
-    id_column: Annotated[str, typer.Option(help="Column with the message id.")] = "id",
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
     customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
     time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
     channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
+    encoding: Encoding = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last chunk.")] = False,
     chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (resumption unit, length sort).")] = 8192,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
@@ -66,18 +146,21 @@ def tag(
     """Tag every row of an archive; unclassifiable rows go to OUT.rejects.jsonl with a reason."""
     from rich.markup import escape
 
-    from nlp.predictor import Predictor
+    from nlp.model_dir import require_model_dir
     from serve.tagging.job import TagJob
     from serve.tagging.progress import RowProgress, count_rows
-    from serve.tagging.records import Columns
     from serve.tagging.report_console import print_summary
+    from serve.verdict import check_useful, rejected_reasons
 
     if engine not in ("local", "ray") or (ray_address and engine != "ray"):
         raise typer.BadParameter("--engine is local or ray; --ray-address needs --engine ray")
     columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
+    check_output(out)
+    job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence, encoding=encoding)
     try:
-        job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence)
-        predictor = Predictor.load(model, backend=backend, threads=threads) if engine == "local" else None
+        job.check()
+        model = require_model_dir(model)
+        predictor = _load_predictor(model, backend, threads=threads) if engine == "local" else None
         with RowProgress(console, count_rows(source)) as progress:
             if predictor is None:
                 from serve.tagging.ray_engine import run_on_ray
@@ -87,17 +170,20 @@ def tag(
                 )
             else:
                 summary = job.run(predictor, resume=resume, on_rows=progress.advance)
+    except USER_ERRORS:
+        raise
     except (OSError, ValueError) as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
+    if summary.tagged == 0:
+        out.unlink(missing_ok=True)  # no 0-row output beside the rejects that say why
     print_summary(console, summary, out, job.rejects)
+    check_useful(source, summary.rows, summary.rejected, rejected_reasons(job.rejects))
 
 
 def queue(
     tagged: Annotated[Path, typer.Argument(help="Output of `triage tag`.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="Queue CSV, riskiest customer first.")] = Path(
-        "queue.csv"
-    ),
+    out: Annotated[Path, out_option("Queue CSV, riskiest customer first.")] = Path("queue.csv"),
     since: Annotated[str | None, typer.Option(help="Only messages from this date (ISO).")] = None,
     top: Annotated[int | None, typer.Option(help="Keep only the N riskiest customers.")] = None,
     customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
@@ -113,6 +199,7 @@ def queue(
     start = parse_time(since) if since else None
     if since and start is None:
         raise typer.BadParameter(f"--since {since!r} is not an ISO date")
+    check_output(out)
     messages = read_messages(tagged, Columns(customer=customer_column, time=time_column))
     rows = build_queue(messages, since=start, labels=archive_labels(tagged))[:top]
     write_queue(rows, out)
@@ -134,12 +221,13 @@ def queue(
 
 def report(
     tagged: Annotated[Path, typer.Argument(help="Output of `triage tag`.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="HTML report.")] = Path("report.html"),
+    out: Annotated[Path, out_option("HTML report.")] = Path("report.html"),
 ) -> None:
     """Daily complaint counts with spike detection and the flagged-customer share, as HTML."""
     from serve.tagging.report import DailyCounts, write_report
     from serve.tagging.tagged import archive_labels, read_messages
 
+    check_output(out)
     messages, labels = list(read_messages(tagged)), archive_labels(tagged)
     write_report(messages, out, labels)
     for spike in DailyCounts.from_messages(messages, labels).spikes():
@@ -151,7 +239,10 @@ def report(
 
 def serve(
     model: Annotated[
-        Path | None, typer.Option(help="Model directory [default: $TRIAGE_MODEL_DIR or models/default].")
+        Path | None,
+        typer.Option(
+            "--model", "-m", help="Model directory [default: $TRIAGE_MODEL_DIR, else as other commands]."
+        ),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -206,8 +297,7 @@ def _checked_settings():
     a problem is one line and exit code 2, not a traceback."""
     from pydantic import ValidationError
 
-    from nlp.checks import check_model_dir
-    from nlp.config import ModelFormatError
+    from nlp.model_dir import require_model_dir
     from serve.api.settings import Settings
 
     try:
@@ -217,10 +307,5 @@ def _checked_settings():
             f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
         )
         raise typer.BadParameter(problems) from None
-    if settings.model_dir is None or not (settings.model_dir / "config.json").exists():
-        raise typer.BadParameter(f"{settings.model_dir} is not a model directory (see `triage train`)")
-    try:
-        check_model_dir(settings.model_dir)
-    except ModelFormatError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    require_model_dir(settings.model_dir)
     return settings

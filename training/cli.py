@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from training.arguments import NAVEC, TrainingArguments
+from training.cli_options import ModelDir, alias, out_option
 
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
 base_app = typer.Typer(help="Build pretrained bases offline from installed packages.", no_args_is_help=True)
@@ -66,7 +67,7 @@ def stats(
 @data_app.command("split")
 def split(
     paths: Paths,
-    out: Annotated[Path, typer.Option(help="Directory for train/dev/test.jsonl.")] = Path("data/tickets"),
+    out: Annotated[Path, out_option("Directory for train/dev/test.jsonl.")] = Path("data/tickets"),
     seed: Annotated[int, typer.Option(help="Random seed of the stratified split.")] = 13,
     labels: AnyLabelFile = None,
 ) -> None:
@@ -155,7 +156,7 @@ def train(
     data: Annotated[
         Path, typer.Option(help="Directory with train/dev(/test).jsonl, or one file.")
     ] = DEFAULTS.data,
-    out: Annotated[Path, typer.Option(help="Model directory to write.")] = DEFAULTS.out,
+    out: Annotated[Path, out_option("Model directory to write.")] = DEFAULTS.out,
     labels: Annotated[
         Path | None,
         typer.Option(
@@ -227,7 +228,7 @@ def train(
 
 def distil(
     teacher: Annotated[Path, typer.Option(help="Model directory whose scores the student learns.")],
-    out: Annotated[Path, typer.Option(help="Student model directory to write.")],
+    out: Annotated[Path, out_option("Student model directory to write.")],
     unlabelled: Annotated[
         list[Path] | None,
         typer.Option(help="Texts for the teacher to score (JSONL, or one per line); default: shared data."),
@@ -244,12 +245,12 @@ def distil(
 ) -> None:
     """Train a smaller, faster student on a teacher's scores (corpus + unlabelled real text),
     then calibrate and tune it on dev like any model; its card names the teacher."""
-    from nlp.checks import check_model_dir
+    from nlp.model_dir import require_model_dir
     from training.metrics import headline
     from training.train import run
 
     try:
-        check_model_dir(teacher)
+        require_model_dir(teacher)
         args = TrainingArguments(
             data=data, out=out, base_model=base_model, epochs=epochs, seed=seed, teacher=teacher,
             unlabelled=unlabelled or [], max_unlabelled=max_unlabelled,
@@ -263,17 +264,29 @@ def distil(
 
 
 def evaluate(
-    model: Annotated[Path, typer.Option(help="Model directory.")],
-    data: Annotated[list[Path], typer.Option(help="Labelled files to evaluate on.")],
-    report: Annotated[Path | None, typer.Option(help="Report directory (default: MODEL/report).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Labelled files to evaluate on.", show_default=False)
+    ] = None,
+    model: ModelDir = None,
+    out: Annotated[Path | None, out_option("Report directory [default: MODEL/report].")] = None,
+    data: Annotated[list[Path] | None, alias("--data")] = None,
+    report: Annotated[Path | None, alias("--report")] = None,
 ) -> None:
     """Metrics per file: a terminal table, metrics.json, PNG plots and an HTML report."""
+    from nlp.model_dir import require_model_dir
+    from training.data.readers import sniff_file
     from training.evaluation import evaluate_files
     from training.metrics import headline
 
-    report = report or model / "report"
+    files = [*(files or []), *(data or [])]
+    if not files:
+        raise typer.BadParameter("give the labelled files to evaluate on: triage evaluate FILE...")
+    for path in files:
+        sniff_file(path)  # exists, not empty, a known format: before the model loads
+    model = require_model_dir(model)
+    report = out or report or model / "report"
     try:
-        results = evaluate_files(model, data, report)
+        results = evaluate_files(model, files, report)
     except ValueError as exc:
         errors.print(f"error: {exc}", highlight=False, markup=False)
         raise typer.Exit(2) from exc
@@ -282,7 +295,7 @@ def evaluate(
 
 
 def export(
-    model: Annotated[Path, typer.Option(help="Model directory to export into.")] = Path("models/default"),
+    model: ModelDir = None,
     data: Annotated[Path, typer.Option(help="Labelled file for the parity check.")] = Path(
         "data/tickets/dev.jsonl"
     ),
@@ -292,9 +305,13 @@ def export(
 
     from rich.table import Table
 
+    from nlp.model_dir import require_model_dir
+    from training.data.readers import sniff_file
     from training.examples import load_texts
     from training.export import MIN_AGREEMENT, check_parity, export_onnx
 
+    sniff_file(data)
+    model = require_model_dir(model)
     for path in export_onnx(model):
         console.print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MiB)")
     texts = load_texts(data)

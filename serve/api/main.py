@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from nlp.offline import go_offline
 from nlp.version import __version__
 from serve.api.batcher import MicroBatcher
 from serve.api.deps import Service, require_api_key
@@ -16,7 +17,7 @@ from serve.api.logging import AccessLog, configure_logging
 from serve.api.memory import give_back_memory
 from serve.api.metrics import Metrics
 from serve.api.openapi import with_model_examples
-from serve.api.routes import classify, health, metrics, model, page
+from serve.api.routes import classify, docs, health, metrics, model, page
 from serve.api.settings import Settings
 
 
@@ -30,9 +31,12 @@ async def lifespan(app: FastAPI):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    go_offline()  # before the lifespan imports transformers
     settings = settings or Settings()
     configure_logging(settings.log_level)
-    app = FastAPI(title="Support triage", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Support triage", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     counters = Metrics()
     app.state.service = Service(settings, lanes(settings, counters), counters)
     app.state.predictor = None
@@ -40,8 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app)
     for router in (classify.router, model.router, metrics.router):
         app.include_router(router, dependencies=[Depends(require_api_key)])
-    for router in (health.router, page.router):
+    for router in (health.router, page.router, docs.router):
         app.include_router(router)
+    docs.mount_assets(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])  # fmt: skip

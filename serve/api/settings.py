@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from nlp.model_dir import default_model_dir
 from serve.tagging.textcap import DEFAULT_MAX_TEXT_CHARS
 
 PRINTABLE_ASCII = re.compile(r"[!-~]+")
@@ -17,7 +18,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRIAGE_", protected_namespaces=())
 
     model_dir: Path | None = Field(
-        Path("models/default"), description="Model directory; None starts without one (tests inject it)."
+        default_factory=default_model_dir,
+        description="Model directory ($TRIAGE_MODEL or the project's models/default by default); "
+        "None starts without one (tests inject it).",
     )
     backend: Literal["auto", "torch", "onnx"] = Field("auto", description="auto: ONNX when exported.")
     api_key: SecretStr | None = Field(None, description="When set, every /v1 route requires it.")

@@ -22,9 +22,9 @@ from serve.tagging.durable import atomic_write, staged, sync_directory
 from serve.tagging.lock import output_lock
 from serve.tagging.manifest import Manifest, check_resume, file_sha256, tool_version
 from serve.tagging.parts import join_parts, output_format, write_part
-from serve.tagging.preflight import check_collisions, check_drift, check_paths
+from serve.tagging.preflight import check_collisions, check_drift, check_paths, check_text_column
 from serve.tagging.records import Columns, output_row, prediction_columns, reject_record, rejection
-from serve.tagging.schema import input_schema
+from serve.tagging.schema import InputSchema, input_schema
 from serve.tagging.summary import Summary
 from serve.tagging.tagged import parse_time
 from serve.tagging.textcap import capped, max_text_chars
@@ -46,6 +46,9 @@ class TagJob:
     text_cap: int = field(default_factory=max_text_chars)
     output_columns: list[str] = field(default_factory=list)
     """Input columns, then the prediction's: fixed by `start` before any row is tagged."""
+    encoding: str | None = None
+    """Of a text input; None: detected (UTF-8, else a Cyrillic code page such as cp1251)."""
+    _checked: tuple[str, InputSchema] | None = field(default=None, repr=False)
 
     @property
     def parts(self) -> Path:
@@ -85,11 +88,7 @@ class TagJob:
 
         Resuming keeps the committed parts (and reports their rows) if the manifest matches.
         """
-        fmt = output_format(self.target, self.fmt)
-        check_paths(self.source, [self.target, self.rejects])
-        schema = input_schema(self.source)
-        check_collisions(schema)
-        check_drift(schema, fmt)
+        fmt, schema = self.check()
         self.output_columns = [*schema.columns, *prediction_columns(labels)]
         manifest = self.manifest(model_version, fmt, schema.columns)
         self._clear_leftovers()
@@ -103,6 +102,19 @@ class TagJob:
         if on_rows and done:
             on_rows(sum(Summary.load(self._summary(i)).rows for i in range(done)))
         return fmt
+
+    def check(self) -> tuple[str, InputSchema]:
+        """What can be checked with no model and no write: the output format and path, the
+        input (readable, not empty), its columns. Returns the output format and input schema."""
+        if self._checked is None:
+            fmt = output_format(self.target, self.fmt)
+            check_paths(self.source, [self.target, self.rejects])
+            schema = input_schema(self.source, self.encoding)
+            check_text_column(schema, self.columns.text, self.source)
+            check_collisions(schema)
+            check_drift(schema, fmt)
+            self._checked = fmt, schema
+        return self._checked
 
     def manifest(self, model_version: str, fmt: str, input_columns: list[str]) -> Manifest:
         stat = self.source.stat()
@@ -122,7 +134,7 @@ class TagJob:
     def pending(self) -> Iterator[tuple[int, list[RawRow]]]:
         """The chunks not committed yet, with their index."""
         done = self._committed()
-        rows = islice(read_rows(self.source), done * self.chunk_rows, None)
+        rows = islice(read_rows(self.source, self.encoding), done * self.chunk_rows, None)
         return enumerate(chunks(rows, self.chunk_rows), done)
 
     def _committed(self) -> int:

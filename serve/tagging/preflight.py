@@ -1,4 +1,4 @@
-"""Checks made before any work: paths, column collisions, schema drift."""
+"""Checks made before any work: paths, the text column, column collisions, schema drift."""
 
 import os
 from pathlib import Path
@@ -42,3 +42,15 @@ def check_drift(schema: InputSchema, fmt: str) -> None:
             f"input column {name!r} holds values of several kinds ({', '.join(sorted(kinds))}), "
             "which Parquet cannot store in one column; write JSONL (--format jsonl) or make them uniform"
         )
+
+
+def check_text_column(schema: InputSchema, column: str, source: Path) -> None:
+    """The text column exists (a file whose rows all fail to parse has no columns: its rows say why)."""
+    if schema.columns and column not in schema.columns:
+        found = ", ".join(schema.columns[:12]) + (", …" if len(schema.columns) > 12 else "")
+        guess = next((name for name in schema.columns if name.lower() in TEXT_LIKE), None)
+        hint = f" --text-column {guess}" if guess else " --text-column NAME"
+        raise Refused(f"{source} has no column {column!r} (columns: {found}); choose one with{hint}")
+
+
+TEXT_LIKE = ("text", "body", "message", "comment", "content", "review", "текст", "сообщение", "отзыв")

@@ -5,6 +5,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from nlp.display_names import display_name
 from serve.tagging.summary import Summary
 
 
@@ -15,7 +16,7 @@ def print_summary(console: Console, summary: Summary, out: Path, rejects: Path) 
     table.add_column("label")
     table.add_column("messages", justify="right")
     for label, count in summary.labels.most_common():
-        table.add_row(label, str(count))
+        table.add_row(f"{display_name(label)} [dim]{label}[/]", str(count))
     console.print(table)
     sentiment = ", ".join(f"{name} {count}" for name, count in summary.sentiment.most_common())
     console.print(f"sentiment: {sentiment}")

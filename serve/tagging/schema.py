@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training.data.readers import csv_header, detect_format, read_rows
+from training.data.readers import csv_header, read_rows, sniff_file
 
 
 @dataclass(frozen=True)
@@ -22,20 +22,20 @@ class InputSchema:
         return {name: kinds for name, kinds in self.kinds.items() if len(kinds) > 1}
 
 
-def input_schema(path: Path) -> InputSchema:
-    fmt = detect_format(path)
+def input_schema(path: Path, encoding: str | None = None) -> InputSchema:
+    fmt = sniff_file(path, encoding).format
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         return InputSchema(pq.read_schema(path).names)
-    if fmt in ("csv", "tsv"):
-        return InputSchema(csv_header(path, "\t" if fmt == "tsv" else ","))
-    return _jsonl_schema(path)
+    if fmt in ("csv", "tsv", "xlsx"):
+        return InputSchema(csv_header(path, "\t" if fmt == "tsv" else ",", encoding))
+    return _jsonl_schema(path, encoding)
 
 
-def _jsonl_schema(path: Path) -> InputSchema:
+def _jsonl_schema(path: Path, encoding: str | None = None) -> InputSchema:
     kinds: dict[str, set[str]] = defaultdict(set)
-    for row in read_rows(path):
+    for row in read_rows(path, encoding):
         for name, value in (row.fields or {}).items():
             kinds[name].update([kind_of(value)] if value is not None else [])
     return InputSchema(list(kinds), dict(kinds))

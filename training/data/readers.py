@@ -1,8 +1,9 @@
-"""Reading raw rows from JSONL, CSV and Parquet without losing or hiding any of them.
+"""Reading raw rows from JSONL, CSV, TSV, Parquet and xlsx without losing or hiding any of them.
 
 Every row comes back as a `RawRow`: its 1-based line (or row) number and either the parsed
 fields or the reason it could not be parsed. Callers decide what to do with bad rows; the
-readers never drop one.
+readers never drop one. A file that cannot be read at all (missing, empty, an old .xls) is an
+`InputError` before the first row; the encoding of text files is detected (see `sniff`).
 """
 
 import json
@@ -13,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from training.data.csv_records import CsvRecord, csv_records
+from training.data.sniff import InputError, Sniffed, sniff
+from training.data.xlsx import xlsx_table
 
 UNDECODABLE = "undecodable bytes (not valid UTF-8)"
-FORMATS = ("jsonl", "csv", "tsv", "parquet")
+FORMATS = ("jsonl", "csv", "tsv", "parquet", "xlsx")
 KEEP_EMPTY = ("text", "labels")  # an empty CSV cell elsewhere means «field absent»
 SURROGATE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of undecodable bytes
 BOM = b"\xef\xbb\xbf"
@@ -35,19 +38,28 @@ def detect_format(path: Path) -> str:
     if suffix in ("json", "ndjson"):
         return "jsonl"
     if suffix not in FORMATS:
-        raise ValueError(f"{path}: unknown format {suffix!r}; expected one of {', '.join(FORMATS)}")
+        raise InputError(f"{path}: unknown format {suffix!r}; expected one of {', '.join(FORMATS)}")
     return suffix
 
 
-def read_rows(path: Path) -> Iterator[RawRow]:
+def sniff_file(path: Path, encoding: str | None = None) -> Sniffed:
+    """The format and text encoding `path` is read with (checked: it exists and is not empty)."""
+    return sniff(path, detect_format(path), encoding)
+
+
+def read_rows(path: Path, encoding: str | None = None) -> Iterator[RawRow]:
+    """Every row of the file; `encoding` overrides the detected one for text formats."""
+    source = sniff_file(path, encoding)
     readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "tsv": _tsv_rows, "parquet": _parquet_rows}
-    return readers[detect_format(path)](path)
+    if source.format == "xlsx":
+        return _xlsx_rows(path)
+    return readers[source.format](path, source.encoding)
 
 
-def _jsonl_rows(path: Path) -> Iterator[RawRow]:
+def _jsonl_rows(path: Path, encoding: str = "utf-8") -> Iterator[RawRow]:
     with path.open("rb") as handle:
         for number, raw in enumerate(physical_lines(handle), start=1):
-            yield _parse_json_line(number, raw)
+            yield _parse_json_line(number, raw, encoding)
 
 
 def physical_lines(handle) -> Iterator[bytes]:
@@ -58,11 +70,11 @@ def physical_lines(handle) -> Iterator[bytes]:
     yield from handle
 
 
-def _parse_json_line(number: int, raw: bytes) -> RawRow:
+def _parse_json_line(number: int, raw: bytes, encoding: str = "utf-8") -> RawRow:
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode(encoding)
     except UnicodeDecodeError:
-        return RawRow(number, error=UNDECODABLE, raw=_printable(raw))
+        return RawRow(number, error=undecodable(encoding), raw=_printable(raw, encoding))
     if not line.strip():
         return RawRow(number, error="blank line", raw=line)
     try:
@@ -75,15 +87,18 @@ def _parse_json_line(number: int, raw: bytes) -> RawRow:
     return RawRow(number, fields=value)
 
 
-def _printable(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="backslashreplace")
+def undecodable(encoding: str) -> str:
+    return UNDECODABLE if encoding == "utf-8" else f"undecodable bytes (not valid {encoding})"
 
 
-def _csv_rows(path: Path, delimiter: str = ",") -> Iterator[RawRow]:
+def _printable(raw: bytes, encoding: str = "utf-8") -> str:
+    return raw.decode(encoding, errors="backslashreplace")
+
+
+def _csv_rows(path: Path, encoding: str = "utf-8", delimiter: str = ",") -> Iterator[RawRow]:
     """Streams the file; undecodable bytes survive as surrogates and flag their row."""
     with path.open("rb") as handle:
-        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in physical_lines(handle))
-        records = csv_records(lines, delimiter)
+        records = csv_records(_text_lines(handle, encoding), delimiter)
         header = next(records, None)
         if header is None:
             return
@@ -92,36 +107,54 @@ def _csv_rows(path: Path, delimiter: str = ",") -> Iterator[RawRow]:
             return
         for record in records:
             if record.cells != []:  # a blank line holds no row
-                yield _csv_row(record, header.cells)
+                yield _csv_row(record, header.cells, encoding)
 
 
-def csv_header(path: Path, delimiter: str = ",") -> list[str]:
-    """The column names of a CSV or TSV file (empty for an empty file)."""
+def _text_lines(handle, encoding: str) -> Iterator[str]:
+    return (raw.decode(encoding, errors="surrogateescape") for raw in physical_lines(handle))
+
+
+def csv_header(path: Path, delimiter: str = ",", encoding: str | None = None) -> list[str]:
+    """The column names of a CSV, TSV or xlsx file."""
+    source = sniff_file(path, encoding)
+    if source.format == "xlsx":
+        return next((cells for _, cells in xlsx_table(path)), [])
     with path.open("rb") as handle:
-        lines = (raw.decode("utf-8", errors="surrogateescape") for raw in physical_lines(handle))
-        header = next(csv_records(lines, delimiter), None)
+        header = next(csv_records(_text_lines(handle, source.encoding), delimiter), None)
     return (header.cells or []) if header else []
 
 
-def _tsv_rows(path: Path) -> Iterator[RawRow]:
-    return _csv_rows(path, delimiter="\t")
+def _tsv_rows(path: Path, encoding: str = "utf-8") -> Iterator[RawRow]:
+    return _csv_rows(path, encoding, delimiter="\t")
 
 
-def _bad_record(record: CsvRecord, error: str | None = None) -> RawRow:
-    raw = "".join(record.raw).encode("utf-8", errors="surrogateescape")
-    return RawRow(record.line, error=error or record.error, raw=_printable(raw))
+def _bad_record(record: CsvRecord, error: str | None = None, encoding: str = "utf-8") -> RawRow:
+    raw = "".join(record.raw).encode(encoding, errors="surrogateescape")
+    return RawRow(record.line, error=error or record.error, raw=_printable(raw, encoding))
 
 
-def _csv_row(record: CsvRecord, header: list[str]) -> RawRow:
+def _csv_row(record: CsvRecord, header: list[str], encoding: str = "utf-8") -> RawRow:
     if record.cells is None:
-        return _bad_record(record)
+        return _bad_record(record, encoding=encoding)
     if any(_has_surrogates(value) for value in record.cells):
-        return _bad_record(record, UNDECODABLE)
-    row = dict(zip(header, record.cells, strict=True))
+        return _bad_record(record, undecodable(encoding), encoding)
+    return _fields_row(record.line, header, record.cells)
+
+
+def _fields_row(line: int, header: list[str], cells: list[str]) -> RawRow:
+    row = dict(zip(header, cells, strict=True))
     fields = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
     if "labels" in fields:
         fields["labels"] = split_labels(fields["labels"])
-    return RawRow(record.line, fields=fields)
+    return RawRow(line, fields=fields)
+
+
+def _xlsx_rows(path: Path) -> Iterator[RawRow]:
+    table = xlsx_table(path)
+    _, header = next(table, (0, []))
+    for line, cells in table:
+        cells = (cells + [""] * len(header))[: len(header)]
+        yield _fields_row(line, header, cells)
 
 
 def _has_surrogates(value: str) -> bool:
@@ -139,7 +172,7 @@ def split_labels(cell: str) -> list[str]:
     return [label.strip() for label in cell.split(";") if label.strip()]
 
 
-def _parquet_rows(path: Path, batch_rows: int = 4096) -> Iterator[RawRow]:
+def _parquet_rows(path: Path, encoding: str = "utf-8", batch_rows: int = 4096) -> Iterator[RawRow]:
     import pyarrow.parquet as pq
 
     number = 0

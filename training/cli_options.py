@@ -1,0 +1,30 @@
+"""Options shared by the `triage` commands: one spelling, short flag and help each, so that
+`-m`, `-o`, `--text-column` or `--encoding` mean the same in every command."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+ModelDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--model", "-m", show_default=False,
+        help="Model directory [default: $TRIAGE_MODEL, else models/default in the project].",
+    ),
+]  # fmt: skip
+TextColumn = Annotated[str, typer.Option("--text-column", help="Column with the message text.")]
+IdColumn = Annotated[str, typer.Option("--id-column", help="Column with the message id.")]
+Encoding = Annotated[
+    str | None,
+    typer.Option(help="Encoding of a text input [default: detected: UTF-8, cp1251, KOI8-R or cp866]."),
+]
+
+
+def out_option(help: str) -> typer.models.OptionInfo:
+    return typer.Option("--out", "-o", help=help)
+
+
+def alias(name: str) -> typer.models.OptionInfo:
+    """An old spelling of an option, still accepted but no longer shown in the help."""
+    return typer.Option(name, hidden=True, show_default=False)
