@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +95,14 @@ class Predictor:
             kept = [records[index] for index in good]
             self._explain(kept, [texts[index] for index in good], encoded, tokens, batch_size)
         return records  # type: ignore[return-value]
+
+    @cached_property
+    def attributes_evidence(self) -> bool:
+        """Evidence comes from the forward pass's own token terms (no extra rows): the backend gives
+        them and the tokenizer gives offsets. Otherwise evidence is found by occlusion."""
+        encoded = encode(self.tokenizer, [SMOKE_TEXT], self.config.max_tokens)
+        _, tokens = self._forward(encoded, batch_size=1)
+        return tokens is not None and encoded[0].offsets is not None
 
     def target_scores(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Calibrated score of every target (`target_names`) per text: label probabilities, p(high)."""

@@ -80,3 +80,15 @@ def tiny_model_dir(path: Path, max_tokens: int = 16) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     return tiny_model_dir(tmp_path_factory.mktemp("tiny-model"))
+
+
+class HeadsOnly:
+    """A backend without token terms, as a graph exported before them: evidence by occlusion."""
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+
+    def logits(self, input_ids, attention_mask):
+        from nlp.backends import TOKENS
+
+        return {k: v for k, v in self.backend.logits(input_ids, attention_mask).items() if k != TOKENS}

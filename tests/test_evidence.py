@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from nlp.backends import TOKENS
 from nlp.evidence import MAX_SPANS, MAX_UNITS, MAX_VARIANTS, Phrase, explain, select, units
 from nlp.predictor import Predictor
-from tests.conftest import TINY_WORDS, tiny_model_dir
+from tests.conftest import TINY_WORDS, HeadsOnly, tiny_model_dir
 
 FILLER = ["заказ", "курьер", "опоздал", "приложение", "спасибо", "деньги"]
 APP, REFUND = "вылетает", "вернули"
@@ -95,16 +94,6 @@ def planted_predictor(tmp_path_factory):
     return Predictor(model.config, tokenizer, TorchBackend(model))
 
 
-class WithoutTokenTerms:
-    """A backend as an ONNX graph exported before token terms existed: the three heads only."""
-
-    def __init__(self, backend) -> None:
-        self.backend = backend
-
-    def logits(self, input_ids, attention_mask):
-        return {k: v for k, v in self.backend.logits(input_ids, attention_mask).items() if k != TOKENS}
-
-
 @pytest.mark.parametrize(("path", "min_weight"), [("attribution", 0.0), ("occlusion", 0.2)])
 def test_evidence_of_a_trained_model_is_the_planted_keyword(planted_predictor, path, min_weight):
     """From the forward pass's own token terms, and by occlusion when the backend has none.
@@ -112,7 +101,7 @@ def test_evidence_of_a_trained_model_is_the_planted_keyword(planted_predictor, p
     keyword, so its drops are smaller than occlusion's.)"""
     predictor = planted_predictor
     if path == "occlusion":
-        predictor = Predictor(predictor.config, predictor.tokenizer, WithoutTokenTerms(predictor.backend))
+        predictor = Predictor(predictor.config, predictor.tokenizer, HeadsOnly(predictor.backend))
     text = "курьер вылетает спасибо вернули деньги"
     (record,) = predictor.predict([text], evidence=True)
     assert set(record.labels) == {"app_issue", "refund_issue"} and record.urgency == "high"

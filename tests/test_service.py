@@ -11,10 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nlp.labels import COMPLAINT_LABELS
+from nlp.predictor import Predictor
 from serve.api.deps import get_predictor
 from serve.api.logging import JsonFormatter
 from serve.api.main import create_app
 from serve.api.settings import Settings
+from tests.conftest import HeadsOnly
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +153,7 @@ def test_invalid_batches_are_422_and_point_at_the_item(client, body, where):
     assert where in [detail["loc"] for detail in response.json()["detail"]]
 
 
-def test_limits_are_413(serve):
+def test_limits_are_413(serve, predictor):
     client = serve(max_text_chars=20, max_batch_items=3, max_body_bytes=2_000)
     assert client.post("/v1/classify", json={"text": "з" * 20}).status_code == 200
     too_long = client.post("/v1/classify", json={"text": "з" * 21})
@@ -159,9 +161,16 @@ def test_limits_are_413(serve):
     items = [{"text": "заказ"}] * 4
     assert client.post("/v1/classify/batch", json={"items": items[:3]}).status_code == 200
     assert client.post("/v1/classify/batch", json={"items": items}).status_code == 413
-    strict = serve(max_evidence_items=2)
-    explained = strict.post("/v1/classify/batch?evidence=true", json={"items": items[:3]})
-    assert explained.json() == {"error": "3 items; at most 2 items with evidence per request"}
+    strict = serve(max_evidence_items=2)  # evidence from token terms: no lower limit, on by default
+    explained = strict.post("/v1/classify/batch", json={"items": items[:3]})
+    assert explained.status_code == 200 and all(r["evidence"] for r in explained.json()["items"])
+    app = create_app(Settings(model_dir=None, max_evidence_items=2))
+    occluding = Predictor(predictor.config, predictor.tokenizer, HeadsOnly(predictor.backend))
+    app.dependency_overrides[get_predictor] = lambda: occluding
+    with TestClient(app) as occlusion:
+        assert occlusion.post("/v1/classify/batch", json={"items": items[:3]}).status_code == 200
+        explained = occlusion.post("/v1/classify/batch?evidence=true", json={"items": items[:3]})
+        assert explained.json() == {"error": "3 items; at most 2 items with evidence per request"}
     long_item = client.post("/v1/classify/batch", json={"items": [{"text": "заказ"}, {"text": "з" * 21}]})
     assert long_item.status_code == 413 and "items[1].text" in long_item.json()["error"]
     huge = client.post("/v1/classify", json={"text": "з" * 5_000})
