@@ -51,7 +51,10 @@ def predict(
     batch_size: Annotated[int, typer.Option(help="Texts per forward pass.")] = 64,
     evidence: Annotated[
         bool | None,
-        typer.Option(help="Phrases behind each label (default: on for inline texts, off for --input)."),
+        typer.Option(
+            help="Phrases behind each label [default: on; for --input, on when the model finds them in "
+            "its forward pass, off for occlusion (about 30× slower)]."
+        ),
     ] = None,
 ) -> None:
     """Classify texts given inline (a table) or a whole file (--input) into JSON records."""
@@ -70,7 +73,8 @@ def predict(
         check_text_column(input_schema(input, encoding), text_column, input)
     predictor = _load_predictor(model, backend)
     if input is not None:
-        _predict_file(predictor, input, out, batch_size, bool(evidence), columns, encoding, fmt.value)
+        explain = predictor.attributes_evidence if evidence is None else evidence
+        _predict_file(predictor, input, out, batch_size, explain, columns, encoding, fmt.value)
         return
     if texts == ["-"]:
         texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
@@ -132,9 +136,13 @@ def tag(
     chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (resumption unit, length sort).")] = 8192,
     backend: Annotated[str, typer.Option(help="auto (ONNX when exported), torch or onnx.")] = "auto",
     evidence: Annotated[
-        bool,
-        typer.Option("--evidence", help="Add the phrases behind each label (about 30× slower)."),
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--evidence/--no-evidence",
+            help="Phrases behind each label [default: on when the model finds them in its forward pass; "
+            "off for a graph exported without token terms, where occlusion is about 30× slower].",
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option(help="local (this process) or ray (Ray Data actors).")] = "local",
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster to join (--engine ray); default: a local Ray.")
@@ -156,11 +164,13 @@ def tag(
         raise typer.BadParameter("--engine is local or ray; --ray-address needs --engine ray")
     columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
     check_output(out)
-    job = TagJob(source, out, columns, output_format, chunk_rows, evidence=evidence, encoding=encoding)
+    job = TagJob(source, out, columns, output_format, chunk_rows, evidence=bool(evidence), encoding=encoding)
     try:
         job.check()
         model = require_model_dir(model)
         predictor = _load_predictor(model, backend, threads=threads) if engine == "local" else None
+        if evidence is None:
+            job.evidence = (predictor or _load_predictor(model, backend, threads=1)).attributes_evidence
         with RowProgress(console, count_rows(source)) as progress:
             if predictor is None:
                 from serve.tagging.ray_engine import run_on_ray

@@ -57,7 +57,7 @@ def test_evidence_is_off_unless_asked(tiny_model, tmp_path):
     assert [row["evidence"] for row in read_output(target)] == [{}, {}]
 
 
-def test_cli_predict_shows_evidence_inline_and_writes_it_only_when_asked(
+def test_cli_predict_shows_evidence_inline_and_in_files_unless_turned_off(
     every_label_model, tmp_path, monkeypatch
 ):
     monkeypatch.setattr("nlp.evidence.MIN_STRENGTH", 0.0)  # a random model moves scores only a little
@@ -67,9 +67,29 @@ def test_cli_predict_shows_evidence_inline_and_writes_it_only_when_asked(
     assert "←" in result.output  # the phrases behind a label
     source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_archive(source, ROWS)
-    for flags, explained in (([], False), (["--evidence"], True)):
+    for flags, explained in (([], True), (["--no-evidence"], False), (["--evidence"], True)):
         command = ["predict", "--model", model, "--input", str(source), "--output", str(out), *flags]
         assert CliRunner().invoke(app, command).exit_code == 0
         records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert records[0]["entities"][0]["type"] == "order_number"
         assert bool(records[0]["evidence"]) == explained
+
+
+def test_cli_tag_explains_by_default_when_evidence_costs_no_extra_rows(every_label_model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_archive(source, ROWS)
+    for flags, explained in (([], True), (["--no-evidence"], False)):
+        out = tmp_path / f"out{len(flags)}.jsonl"
+        command = ["tag", str(source), "--model", str(every_label_model), "--out", str(out), *flags]
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert bool(read_output(out)[0]["evidence"]) == explained
+
+
+def test_only_a_backend_with_token_terms_attributes_evidence(tiny_model):
+    from tests.conftest import HeadsOnly
+
+    predictor = Predictor.load(tiny_model, backend="torch")
+    assert predictor.attributes_evidence
+    occluding = Predictor(predictor.config, predictor.tokenizer, HeadsOnly(predictor.backend))
+    assert not occluding.attributes_evidence

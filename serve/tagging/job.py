@@ -42,7 +42,7 @@ class TagJob:
     chunk_rows: int = CHUNK_ROWS
     batch_size: int = 64
     evidence: bool = False
-    """Phrases behind each label (opt-in: dozens of extra forward rows per message)."""
+    """Phrases behind each label: `triage tag` turns it on when the model gives them cheaply."""
     text_cap: int = field(default_factory=max_text_chars)
     output_columns: list[str] = field(default_factory=list)
     """Input columns, then the prediction's: fixed by `start` before any row is tagged."""
