@@ -75,6 +75,13 @@ class Pool:
     total: float
     temperature: float
 
+    def word_strengths(self) -> np.ndarray:
+        """`strength` of every word alone, at once."""
+        rest = 1.0 - self.weights
+        safe = np.where(rest > MIN_REST, rest, 1.0)
+        drops = np.where(rest > MIN_REST, (self.terms - self.weights * self.total) / safe, self.terms)
+        return drops / self.temperature
+
     def strength(self, first: int, last: int) -> float:
         """The drop of the target's calibrated log-odds without words first..last."""
         term = float(self.terms[first : last + 1].sum())
@@ -104,7 +111,7 @@ def _token_owners(offsets: Sequence[Offset], words: list[Unit]) -> np.ndarray:
 
 def _phrases(text: str, words: list[Unit], pool: Pool, base: float) -> list[Phrase]:
     """One phrase per word that raises the target, grown by strong neighbours (`GROW`)."""
-    alone = np.array([pool.strength(index, index) for index in range(len(words))])
+    alone = pool.word_strengths()
     base_odds = float(log_odds(np.float64(base)))
     phrases = {}
     for seed in np.flatnonzero(alone > 0):

@@ -21,6 +21,7 @@ def test_a_phrase_drop_is_the_logit_change_of_the_renormalised_pool():
         kept = np.delete(projections, range(first, last + 1))
         expected = (projections.mean() - kept.mean()) / 2.0
         assert pool.strength(first, last) == pytest.approx(expected)
+    assert pool.word_strengths() == pytest.approx([pool.strength(i, i) for i in range(4)])
 
 
 def test_tokens_belong_to_the_word_they_start_in_and_punctuation_to_none():

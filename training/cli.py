@@ -240,6 +240,10 @@ def distil(
     base_model: Annotated[
         str, typer.Option(help="The student's encoder: navec-bert, e5-small-L<K>, or an HF checkpoint.")
     ] = NAVEC,
+    extra: Annotated[
+        list[str] | None,
+        typer.Option(help="Auxiliary labelled data (sentirueval2015, rusentiment, cedr, or a file)."),
+    ] = None,
     epochs: Annotated[int | None, typer.Option(help="Maximum epochs (default by encoder).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = DEFAULTS.seed,
 ) -> None:
@@ -253,7 +257,7 @@ def distil(
         require_model_dir(teacher)
         args = TrainingArguments(
             data=data, out=out, base_model=base_model, epochs=epochs, seed=seed, teacher=teacher,
-            unlabelled=unlabelled or [], max_unlabelled=max_unlabelled,
+            unlabelled=unlabelled or [], max_unlabelled=max_unlabelled, extra=extra or [],
         )  # fmt: skip
         metrics = run(args, console)
     except (ValueError, FileNotFoundError) as exc:
