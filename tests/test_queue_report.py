@@ -37,7 +37,7 @@ def test_risk_follows_the_documented_formula():
     )
     assert angry["risk"] == pytest.approx(expected, abs=1e-4)
     assert angry["messages"] == 3 and angry["channels"] == "call;chat;email"
-    assert angry["complaints_late_delivery"] == 2 and angry["highest_urgency"] == 0.9
+    assert angry["complaints_late_delivery"] == 2 and angry["highest_urgency_score"] == 0.9
     assert angry["open_complaints"] == "late_delivery;refund_issue;support_unresponsive"
     assert [row["customer_id"] for row in build_queue(messages)] == ["angry", "calm"]
 
