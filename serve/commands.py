@@ -239,19 +239,28 @@ def queue(
 
 def report(
     tagged: Annotated[Path, typer.Argument(help="Output of `triage tag`.", show_default=False)],
-    out: Annotated[Path, out_option("HTML report.")] = Path("report.html"),
+    out: Annotated[Path, out_option("HTML report (one file, opens offline).")] = Path("report.html"),
+    period: Annotated[int, typer.Option(min=1, help="Days compared with the days before them.")] = 7,
+    customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
+    time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
+    text_column: TextColumn = "text",
+    id_column: IdColumn = "id",
+    channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
 ) -> None:
-    """Daily complaint counts with spike detection and the flagged-customer share, as HTML."""
-    from serve.tagging.report import DailyCounts, write_report
-    from serve.tagging.tagged import archive_labels, read_messages
+    """Daily complaints per channel with spikes you can open to their messages, as one offline page."""
+    from nlp.display_names import display_name
+    from serve.tagging.report import SPIKE_RULE
+    from serve.tagging.sources import write_archive_report
 
     check_output(out)
-    messages, labels = list(read_messages(tagged)), archive_labels(tagged)
-    write_report(messages, out, labels)
-    for spike in DailyCounts.from_messages(messages, labels).spikes():
+    columns = Columns(text_column, id_column, customer_column, time_column, channel_column)
+    spikes = write_archive_report(tagged, out, columns, period)
+    for spike in spikes:
         console.print(
-            f"spike: {spike.day} {spike.label} {spike.count} messages (threshold {spike.threshold:g})"
+            f"spike: {spike.day} {display_name(spike.label)} ({spike.label}): {spike.count} messages "
+            f"(median {spike.baseline:g}, threshold {spike.threshold:g})"
         )
+    console.print(f"{len(spikes)} spikes. {SPIKE_RULE}", soft_wrap=True)
     console.print(f"report: {out}")
 
 

@@ -21,3 +21,17 @@ def ranked_queue(
         messages, since=since, labels=archive_labels(tagged), weigh_value=bool(value_column)
     )
     return entries[:top]
+
+
+def write_archive_report(tagged: Path, out: Path, columns: Columns = Columns(), period: int = 7) -> list:
+    """The report page of a tagged archive; returns its spikes."""
+    from collections import Counter
+
+    from serve.tagging.report import DailyCounts, Totals, write_report
+    from serve.tagging.tagged import rejected_rows
+
+    tally: Counter = Counter()
+    messages, labels = list(read_messages(tagged, columns, tally=tally)), archive_labels(tagged)
+    totals = Totals(rejected=rejected_rows(tagged), skipped=tally["skipped"])
+    write_report(messages, out, labels, totals, period)
+    return DailyCounts.from_messages(messages, labels).spikes()

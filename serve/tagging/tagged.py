@@ -1,6 +1,7 @@
 """Reading a tagged archive back: one message per row, with its time, customer and decisions."""
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -104,14 +105,17 @@ def _scores(fields: dict) -> dict[str, float]:
 
 
 def read_messages(
-    path: Path, columns: Columns = Columns(), value_column: str | None = None
+    path: Path, columns: Columns = Columns(), value_column: str | None = None, tally: Counter | None = None
 ) -> Iterator[Message]:
-    """Tagged rows with a customer and a parseable time; others are skipped (they cannot be queued)."""
+    """Tagged rows with a customer and a parseable time; others are skipped (they cannot be queued)
+    and counted in `tally["skipped"]`."""
     from_csv = detect_format(path) in ("csv", "tsv")
+    tally = Counter() if tally is None else tally
     for row in read_rows(path):
         fields = row.fields or {}
         customer, moment = fields.get(columns.customer), parse_time(fields.get(columns.time))
         if row.error or customer in (None, "") or moment is None or fields.get("urgency_score") in (None, ""):
+            tally["skipped"] += 1
             continue
         yield Message(
             customer=str(customer),
@@ -129,3 +133,12 @@ def read_messages(
             entities=tuple(e for e in _structured(fields.get("entities"), []) if isinstance(e, dict)),
             value=_number(fields.get(value_column)) if value_column else None,
         )
+
+
+def rejected_rows(tagged: Path) -> int | None:
+    """Rows `tag` could not classify: the lines of TAGGED.rejects.jsonl (None when there is none)."""
+    rejects = tagged.with_name(tagged.name + ".rejects.jsonl")
+    if not rejects.is_file():
+        return None
+    with rejects.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
