@@ -233,9 +233,11 @@ def rank_customers(
     now: datetime | None = None,
     labels: Sequence[str] = (),
     weigh_value: bool = False,
+    value_ranks: dict[str, float] | None = None,
 ) -> list[Entry]:
     """`labels`: the tagging model's label set (a `complaints_<label>` column each); a label the
-    messages carry beyond it gets a column too."""
+    messages carry beyond it gets a column too. `value_ranks`: each customer's value rank when
+    computed over more customers than these (the analytic engine ranks the whole archive)."""
     customers: dict[str, Customer] = {}
     for message in messages:
         if since is None or message.time >= since:
@@ -246,18 +248,28 @@ def rank_customers(
     labels = label_order(labels, (m for c in customers.values() for m in c.messages))
     entries = [Entry(customer, customer.row(now, labels)) for customer in customers.values()]
     if weigh_value:
-        _weigh(entries)
+        _weigh(entries, value_ranks)
     score = "priority_score" if weigh_value else "risk"
     order = {band: index for index, band in enumerate(BANDS)}
     return sorted(entries, key=lambda e: (order[e.row["priority"]], -e.row[score], e.row["customer_id"]))
 
 
-def _weigh(entries: list[Entry]) -> None:
+def value_rank(values: list[float]) -> dict[float, float]:
+    """Each distinct value's rank from 0 (lowest) to 1 (highest)."""
+    ordered = sorted(set(values))
+    return {
+        value: index / (len(ordered) - 1) if len(ordered) > 1 else 0.5 for index, value in enumerate(ordered)
+    }
+
+
+def _weigh(entries: list[Entry], ranks: dict[str, float] | None = None) -> None:
     """`value` and `priority_score = risk · (0.5 + 0.5 · value rank)` after `risk` in each row."""
-    values = sorted({value for e in entries if (value := e.customer.value()) is not None})
+    by_value = value_rank([value for e in entries if (value := e.customer.value()) is not None])
     for entry in entries:
         value = entry.customer.value()
-        rank = 0.5 if value is None or len(values) < 2 else values.index(value) / (len(values) - 1)
+        rank = 0.5 if value is None else by_value[value]
+        if ranks is not None:
+            rank = ranks.get(entry.customer.id, 0.5)
         extra = {"value": value, "priority_score": round(entry.row["risk"] * (0.5 + 0.5 * rank), 4)}
         items = list(entry.row.items())
         at = [key for key, _ in items].index("risk") + 1

@@ -112,27 +112,38 @@ def read_messages(
     from_csv = detect_format(path) in ("csv", "tsv")
     tally = Counter() if tally is None else tally
     for row in read_rows(path):
-        fields = row.fields or {}
-        customer, moment = fields.get(columns.customer), parse_time(fields.get(columns.time))
-        if row.error or customer in (None, "") or moment is None or fields.get("urgency_score") in (None, ""):
-            tally["skipped"] += 1
-            continue
-        yield Message(
-            customer=str(customer),
-            time=moment,
-            channel=str(fields.get(columns.channel) or "unknown"),
-            labels=_labels(fields.get("labels")),
-            sentiment=str(fields.get("sentiment") or ""),
-            urgency_score=float(fields["urgency_score"]),
-            flagged=_flag(fields.get("retention_flag")),
-            id=str(fields.get(columns.id) if fields.get(columns.id) is not None else row.line),
-            text=_text(fields.get(columns.text), from_csv),
-            urgency=str(fields.get("urgency") or ""),
-            scores=_scores(fields),
-            evidence=_structured(fields.get("evidence"), {}),
-            entities=tuple(e for e in _structured(fields.get("entities"), []) if isinstance(e, dict)),
-            value=_number(fields.get(value_column)) if value_column else None,
+        message = (
+            None if row.error else message_of(row.fields or {}, columns, value_column, from_csv, row.line)
         )
+        if message is None:
+            tally["skipped"] += 1
+        else:
+            yield message
+
+
+def message_of(
+    fields: dict, columns: Columns, value_column: str | None = None, from_csv: bool = False, line: int = 0
+) -> Message | None:
+    """One tagged row as a message, or None without a customer, a readable time or an urgency."""
+    customer, moment = fields.get(columns.customer), parse_time(fields.get(columns.time))
+    if customer in (None, "") or moment is None or fields.get("urgency_score") in (None, ""):
+        return None
+    return Message(
+        customer=str(customer),
+        time=moment,
+        channel=str(fields.get(columns.channel) or "unknown"),
+        labels=_labels(fields.get("labels")),
+        sentiment=str(fields.get("sentiment") or ""),
+        urgency_score=float(fields["urgency_score"]),
+        flagged=_flag(fields.get("retention_flag")),
+        id=str(fields.get(columns.id) if fields.get(columns.id) is not None else line),
+        text=_text(fields.get(columns.text), from_csv),
+        urgency=str(fields.get("urgency") or ""),
+        scores=_scores(fields),
+        evidence=_structured(fields.get("evidence"), {}),
+        entities=tuple(e for e in _structured(fields.get("entities"), []) if isinstance(e, dict)),
+        value=_number(fields.get(value_column)) if value_column else None,
+    )
 
 
 def rejected_rows(tagged: Path) -> int | None:
