@@ -8,7 +8,7 @@ day is the date as written in its time (as in Python's `datetime.date()` of the 
 messages of one customer with the same time are ordered as the engine finds them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from serve.tagging.queue import (
     rank_customers,
 )
 from serve.tagging.records import Columns
-from serve.tagging.report import MAX_PER_SPIKE, DailyCounts, Spike
+from serve.tagging.report import MAX_PER_SPIKE, DailyCounts, Spike, drill_key
 from serve.tagging.tagged import Message, message_of
 
 
@@ -107,23 +107,36 @@ class Archive:
         return counts
 
     def spike_messages(self, spikes: Sequence[Spike], limit: int = MAX_PER_SPIKE) -> dict[str, list[Message]]:
-        """The first `limit` messages of each spike (by time)."""
-        drill = {}
-        for spike in spikes:
-            query = "SELECT * FROM messages WHERE day_ = ? AND list_contains(labels_, ?) ORDER BY ts_ LIMIT ?"
-            drill[spike.key] = self._messages(query, [spike.day, spike.label, limit])
+        """The first `limit` messages of each spike (by time), in one pass over the file."""
+        if not spikes:
+            return {}
+        query = """
+            WITH wanted AS (SELECT unnest(?::DATE[]) AS spike_day, unnest(?::VARCHAR[]) AS spike_label),
+            hits AS (
+                SELECT m.*, w.spike_day, w.spike_label,
+                       row_number() OVER (PARTITION BY w.spike_day, w.spike_label ORDER BY m.ts_)
+                           AS spike_rank
+                FROM messages m JOIN wanted w
+                    ON m.day_ = w.spike_day AND list_contains(m.labels_, w.spike_label))
+            SELECT * FROM hits WHERE spike_rank <= ? ORDER BY spike_day, spike_label, spike_rank
+        """  # fmt: skip
+        parameters = [[s.day for s in spikes], [s.label for s in spikes], limit]
+        drill: dict[str, list[Message]] = {spike.key: [] for spike in spikes}
+        for fields, message in self._rows(query, parameters):
+            drill[drill_key(fields["spike_label"], fields["spike_day"])].append(message)
         return drill
 
     def _messages(self, query: str, parameters: list) -> list[Message]:
+        return [message for _, message in self._rows(query, parameters)]
+
+    def _rows(self, query: str, parameters: list) -> Iterator[tuple[dict, Message]]:
         cursor = self.db.execute(query, parameters)
         names = [d[0] for d in cursor.description]
-        found = []
         for values in cursor.fetchall():
             fields = dict(zip(names, values, strict=True))
             fields[self.columns.time] = _iso(fields[self.columns.time])
             if (message := message_of(fields, self.columns, self.value_column)) is not None:
-                found.append(message)
-        return found
+                yield fields, message
 
     def ranked_customers(self, since: datetime | None = None, top: int | None = None) -> list[tuple]:
         """(customer, band index, risk, value rank) in queue order, ranked by SQL over every row."""
