@@ -96,6 +96,24 @@ def test_a_student_trained_on_the_teachers_scores_moves_toward_them(tmp_path, mo
     assert (tmp_path / "cache" / "teacher-scores").is_dir()  # the teacher's pass is cached
 
 
+def test_the_teacher_scores_each_text_once_across_students(tmp_path, monkeypatch):
+    from nlp.predictor import Predictor
+    from training.distillation import teacher_scores
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path / "cache"))
+    teacher = teacher_dir(tmp_path / "teacher")
+    scored: list[str] = []
+    logits = Predictor.logits
+    counting = lambda self, texts, *a: scored.extend(texts) or logits(self, texts, *a)  # noqa: E731
+    monkeypatch.setattr(Predictor, "logits", counting)
+    first = teacher_scores(teacher, UNLABELLED[:10])
+    smoke = len(scored) - 10  # the load's smoke prediction
+    again = teacher_scores(teacher, UNLABELLED[5:20])
+    assert len(scored) == 2 * smoke + 20 and scored[-10:] == UNLABELLED[10:20]  # only the new texts
+    np.testing.assert_allclose(again.complaint[:5], first.complaint[5:])
+    assert again.complaint.shape == (15, 12) and again.sentiment.shape == again.urgency.shape == (15, 3)
+
+
 def test_distil_writes_a_student_whose_card_names_its_teacher(tmp_path, monkeypatch):
     monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path / "cache"))
     data = tmp_path / "data"

@@ -3,12 +3,11 @@
 The student learns the teacher's probabilities (complaints: per-label sigmoid targets; sentiment
 and urgency: class distributions). On corpus records the targets are the mean of the gold
 annotation and the teacher's scores (`GOLD_SHARE`); on unlabelled texts, the teacher's alone.
-The teacher's scores are cached per teacher and text list, so a second student costs no
-teacher pass.
+The teacher's scores are cached per teacher and text, so a second student costs a teacher pass
+only over texts the teacher has not seen.
 """
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,27 +57,50 @@ def unlabelled_texts(files: Sequence[Path], exclude: set[str], limit: int | None
 
 
 def teacher_scores(teacher_dir: Path, texts: Sequence[str], batch_size: int = 64) -> TeacherScores:
-    """The teacher's calibrated probabilities on `texts`, from the cache when it has them."""
+    """The teacher's calibrated probabilities on `texts`; texts it has scored before (for any
+    student) come from its cache, so only new texts cost a teacher pass."""
     from nlp.calibration import probabilities
     from nlp.predictor import Predictor
 
     teacher = Predictor.load(teacher_dir)
-    cached = _cache_file(teacher.version, texts)
-    if cached.exists():
-        with np.load(cached) as stored:
-            return TeacherScores(stored["complaint"], stored["sentiment"], stored["urgency"])
-    probs = probabilities(teacher.config, teacher.logits(list(texts), batch_size))
-    scores = TeacherScores(*(probs[head].astype(np.float32) for head in HEADS))
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".partial.npz")
-    np.savez(partial, complaint=scores.complaint, sentiment=scores.sentiment, urgency=scores.urgency)
-    partial.rename(cached)
-    return scores
+    cache = _cache_file(teacher.version)
+    known = _load_cache(cache)
+    keys = [_key(text) for text in texts]
+    missing = list(dict.fromkeys(key for key in keys if key not in known))
+    if missing:
+        by_key = dict(zip(keys, texts, strict=True))
+        probs = probabilities(teacher.config, teacher.logits([by_key[key] for key in missing], batch_size))
+        for row, key in enumerate(missing):
+            known[key] = tuple(probs[head][row].astype(np.float32) for head in HEADS)
+        _save_cache(cache, known)
+    columns = [np.array([known[key][index] for key in keys]).reshape(len(keys), -1) for index in range(3)]
+    return TeacherScores(*columns)
 
 
-def _cache_file(version: str, texts: Sequence[str]) -> Path:
-    digest = hashlib.sha256(json.dumps(list(texts), ensure_ascii=False).encode()).hexdigest()[:16]
-    return cache_dir() / "teacher-scores" / f"{version}-{digest}.npz"
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _cache_file(version: str) -> Path:
+    return cache_dir() / "teacher-scores" / f"{version}.npz"
+
+
+def _load_cache(path: Path) -> dict[str, tuple[np.ndarray, ...]]:
+    if not path.exists():
+        return {}
+    with np.load(path) as stored:
+        rows = zip(stored["keys"].tolist(), *(stored[head] for head in HEADS), strict=True)
+        return {key: tuple(values) for key, *values in rows}
+
+
+def _save_cache(path: Path, known: dict[str, tuple[np.ndarray, ...]]) -> None:
+    """Written whole to a temporary file, then renamed: a killed run never leaves half a cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial.npz")
+    rows = list(known.values())
+    arrays = {head: np.stack([values[index] for values in rows]) for index, head in enumerate(HEADS)}
+    np.savez(partial, keys=np.array(list(known)), **arrays)
+    partial.rename(path)
 
 
 def distillation_examples(labelled: Examples, on_labelled: TeacherScores, unlabelled: list[str],
