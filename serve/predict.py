@@ -12,12 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from nlp.display_names import display_name
+from nlp.io.rows import RawRow, read_rows
 from nlp.labels import RETENTION_URGENCY
 from nlp.prediction import Prediction
 from nlp.predictor import Predictor
 from serve.tagging.job import chunks
 from serve.tagging.records import Columns
-from training.data.readers import RawRow, read_rows
 
 CHUNK = 512
 

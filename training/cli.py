@@ -286,8 +286,8 @@ def evaluate(
 ) -> None:
     """Metrics per file and per label in the terminal; metrics.json, plots and an HTML report with
     example mistakes per label and for urgency (and, with --compare, what another model changes)."""
+    from nlp.io.rows import sniff_file
     from nlp.model_dir import require_model_dir
-    from training.data.readers import sniff_file
     from training.evaluation import evaluate_files
     from training.metrics import headline
 
@@ -356,8 +356,8 @@ def export(
 
     from rich.table import Table
 
+    from nlp.io.rows import sniff_file
     from nlp.model_dir import require_model_dir
-    from training.data.readers import sniff_file
     from training.examples import load_texts
     from training.export import MIN_AGREEMENT, check_parity, export_onnx
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 
+from nlp.io.rows import RawRow, read_rows
 from nlp.prediction import Prediction
 from nlp.predictor import Predictor
 from serve.tagging.durable import atomic_write, staged, sync_directory
@@ -28,7 +29,6 @@ from serve.tagging.schema import InputSchema, input_schema
 from serve.tagging.summary import Summary
 from serve.tagging.tagged import parse_time
 from serve.tagging.textcap import capped, max_text_chars
-from training.data.readers import RawRow, read_rows
 
 CHUNK_ROWS = 8192  # per chunk: one length sort (less padding than 2048: +4 % msg/s), ~10 s of work
 

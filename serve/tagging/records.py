@@ -4,8 +4,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nlp.io.rows import RawRow
 from nlp.prediction import Prediction
-from training.data.readers import RawRow
 
 SCORE_PREFIX = "score_"
 """One `score_<label>` column per label of the model: a tagged archive names its label set."""
