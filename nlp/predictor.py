@@ -18,9 +18,8 @@ from nlp.entities import extract_entities
 from nlp.evidence import URGENCY, explain
 from nlp.language import detect_language
 from nlp.prediction import Prediction
+from nlp.rejections import EMPTY_TEXT, NOT_TEXT
 
-EMPTY_TEXT = "empty text"
-NOT_TEXT = "text is not a string"
 SMOKE_TEXT = "заказ не пришёл"
 """Predicted once at load: a model whose outputs do not fit its config is refused there."""
 Forward = tuple[dict[str, np.ndarray], list[np.ndarray] | None]

