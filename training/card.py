@@ -1,5 +1,6 @@
 """The model card: a README.md written into every model directory."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from nlp.config import TriageConfig
@@ -21,7 +22,7 @@ LIMITS = """\
 - Long texts are cut to the token limit (head + tail) and flagged `truncated`."""
 
 
-def _table(header: list[str], rows: list[list[object]]) -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)

@@ -139,7 +139,7 @@ def _csv_row(record: CsvRecord, header: list[str], encoding: str = "utf-8") -> R
 
 def _fields_row(line: int, header: list[str], cells: list[str]) -> RawRow:
     row = dict(zip(header, cells, strict=True))
-    fields = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
+    fields: dict[str, Any] = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
     if "labels" in fields:
         fields["labels"] = split_labels(fields["labels"])
     return RawRow(line, fields=fields)

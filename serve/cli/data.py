@@ -2,13 +2,17 @@
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from serve.cli.console import console, errors
 from serve.cli.options import out_option
 from training.arguments import CORPUS
+
+if TYPE_CHECKING:
+    from nlp.taxonomy import Taxonomy
+    from training.data.records import TicketRecord
 
 data_app = typer.Typer(help="Validate, describe and split labelled ticket files.", no_args_is_help=True)
 
@@ -101,7 +105,7 @@ def _taxonomy_or_exit(label_file: Path | None, default: bool):
         raise typer.Exit(2) from exc
 
 
-def _valid_records_or_exit(paths: list[Path], taxonomy=None) -> list:
+def _valid_records_or_exit(paths: list[Path], taxonomy: "Taxonomy | None" = None) -> list["TicketRecord"]:
     from training.data.validate import validate_files
 
     result = validate_files(paths, taxonomy)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -15,6 +15,9 @@ from serve.paths import check_output
 from serve.tagging.preflight import check_text_column
 from serve.tagging.records import Columns
 from serve.tagging.schema import input_schema
+
+if TYPE_CHECKING:
+    from nlp.predictor import Predictor
 
 
 class Format(str, Enum):
@@ -70,6 +73,7 @@ def predict(
         explain = predictor.attributes_evidence if evidence is None else evidence
         _predict_file(predictor, input, out, batch_size, explain, columns, encoding, fmt.value)
         return
+    assert texts is not None  # checked above: texts or --input
     if texts == ["-"]:
         texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
     records = predictor.predict(texts, batch_size=batch_size, evidence=evidence is not False)
@@ -82,12 +86,12 @@ def predict(
         write_records(records, handle, fmt.value)
 
 
-def load_predictor(model: Path | None, backend: str, **options: object):
+def load_predictor(model: Path | None, backend: str, threads: int = 0) -> "Predictor":
     """The model checked (one line if unusable), then loaded: the slow step comes last."""
     from nlp.model_dir import require_model_dir
     from nlp.predictor import Predictor
 
-    return Predictor.load(require_model_dir(model), backend=backend, **options)
+    return Predictor.load(require_model_dir(model), backend=backend, threads=threads)
 
 
 def _predict_file(predictor, source, out, batch_size, evidence, columns, encoding, fmt) -> None:

@@ -1,7 +1,7 @@
 """`triage serve`: the classification service (`serve.api.main.create_app`) under uvicorn."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,7 +40,7 @@ def serve(
         os.environ["TRIAGE_MODEL_DIR"] = str(model)  # also read by the workers' app factory
     settings = _checked_settings()
     workers = workers or usable_cores()
-    options = {
+    options: dict[str, Any] = {
         "host": host, "port": port, "access_log": False, "log_config": UVICORN_LOG_CONFIG,
         "http": "serve.api.protocol:HeadDeadlineProtocol", "h11_max_incomplete_event_size": max_header_bytes,
         "timeout_keep_alive": timeout_keep_alive, "limit_concurrency": limit_concurrency,

@@ -1,6 +1,6 @@
 """POST /v1/classify and /v1/classify/batch: messages in, the one output record out."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
@@ -20,7 +20,7 @@ Evidence = Annotated[
         "messages, off for batches)."
     ),
 ]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Error, "description": "TRIAGE_API_KEY is set and the request does not carry it."},
     413: {"model": Error, "description": "A text or the batch is over its documented limit."},
     422: {"model": Error, "description": "Not JSON, a wrong type, an empty text or an unknown field."},
