@@ -11,7 +11,7 @@ NAVEC = "navec-bert"
 """The compact encoder on navec word vectors, learned from scratch on the corpus."""
 DEFAULT_BASE = "e5-small"
 """The default: multilingual-e5-small, all 12 layers — the best on real text of the encoders that
-train in under 15 minutes here (README, «Choosing the encoder»)."""
+train in a short run on a laptop's CPU (figures: README, «Choosing the encoder»)."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,10 @@ PRETRAINED_RECIPE = Recipe(
     epochs=2, learning_rate=1e-4, head_learning_rate=1e-2, freeze_embeddings=True,
     word_dropout=0.0, max_tokens=128, pooling="mean",
 )  # fmt: skip
-"""A pretrained encoder: two epochs (13 minutes for all 12 e5 layers on two cores); heads 100×
-faster than the encoder (e5's pooled vectors differ from message to message by little, and heads
-at 1e-3 had not learned them after three epochs); word embeddings frozen; 128 tokens (head + tail
-beyond); mean pooling (as good as the attention pool in a short run, and simpler). Chosen by
-measurement (README, «Choosing the encoder»)."""
+"""A pretrained encoder: two epochs; heads at a learning rate 100 times the encoder's (e5's pooled
+vectors differ from message to message by little, and heads at the encoder's rate learn them too
+slowly); word embeddings frozen; 128 tokens (head + tail beyond); mean pooling (as good as the
+attention pool, and simpler). Chosen by measurement (figures: README, «Choosing the encoder»)."""
 
 CORPUS = Path("data/tickets")
 """The project's labelled corpus (train/dev/test.jsonl): the default data of every command."""

@@ -18,7 +18,7 @@ LIMITS = """\
   split overstate quality on real traffic, which is messier.
 - E-commerce only; banking, telecom and travel wording is under-represented.
 - Russian only; transliterated and other-language text is classified with lower quality.
-- The default encoder knows words, not sub-words: words outside its vocabulary are `[UNK]`.
+- The navec encoder knows words, not sub-words: words outside its vocabulary are `[UNK]`.
 - Long texts are cut to the token limit (head + tail) and flagged `truncated`."""
 
 

@@ -6,8 +6,8 @@ one request — it also waits up to `max_wait_ms` for more. A lone client theref
 32 clients fill passes. The forward pass runs in a one-thread executor: passes never overlap
 (ONNX Runtime already uses every core) and the event loop keeps accepting requests meanwhile.
 Within a pass the Predictor sorts texts by length and calls the model `forward_batch` rows at a
-time: on 32 random corpus messages, one call padded to the longest cost 7 ms of CPU per message,
-calls of 4 rows 2.4 ms (ONNX, one thread, see bench/service.py).
+time: small calls pad less than one call padded to the longest message, and cost less CPU per
+message (figures: bench/service.py and the README).
 """
 
 import asyncio

@@ -51,7 +51,7 @@ def tag(
     from nlp.model_dir import require_model_dir
     from serve.tagging.job import TagJob
     from serve.tagging.progress import RowProgress, count_rows
-    from serve.tagging.report_console import print_summary
+    from serve.tagging.summary_console import print_summary
     from serve.verdict import check_useful, rejected_reasons
 
     if engine not in ("local", "ray") or (ray_address and engine != "ray"):
