@@ -8,6 +8,8 @@ from typer.testing import CliRunner
 from serve.cli import app
 from tests.conftest import TICKETS
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 
 
