@@ -8,8 +8,12 @@ Classification»). Such a text is flagged `truncated`.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
 
 HEAD_SHARE = 0.25
 
@@ -34,7 +38,7 @@ def head_and_tail(ids: list[int], limit: int, offsets: list[Offset] | None = Non
     return Encoded(ids[:head] + ids[tail:], True, kept_offsets)
 
 
-def encode(tokenizer, texts: Sequence[str], limit: int) -> list[Encoded]:
+def encode(tokenizer: "PreTrainedTokenizerBase", texts: Sequence[str], limit: int) -> list[Encoded]:
     """Token ids of every text (special tokens included), cut to `limit` by head + tail, with
     each token's character offsets when the tokenizer is a fast one."""
     if not texts:

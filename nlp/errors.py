@@ -4,3 +4,7 @@
 class ModelFormatError(ValueError):
     """A model directory this build cannot use: missing, another format version, or config and
     weights disagree. The message is one line naming the problem and the fix."""
+
+
+class InputError(ValueError):
+    """An input file that cannot be read as given; the message says what to do instead."""

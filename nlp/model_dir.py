@@ -11,11 +11,14 @@ from nlp.errors import ModelFormatError
 
 MODEL_VARIABLE = "TRIAGE_MODEL"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = Path("models") / "default"
+"""Where `triage train` writes by default (relative to the working directory) and, under the
+project, where every command looks when no model is named."""
 
 
 def default_model_dir() -> Path:
     value = os.environ.get(MODEL_VARIABLE, "").strip()
-    return Path(value).expanduser() if value else PROJECT_ROOT / "models" / "default"
+    return Path(value).expanduser() if value else PROJECT_ROOT / DEFAULT_MODEL
 
 
 def require_model_dir(path: Path | None) -> Path:

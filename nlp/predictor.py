@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,9 +19,11 @@ from nlp.entities import extract_entities
 from nlp.evidence import URGENCY, explain
 from nlp.language import detect_language
 from nlp.prediction import Prediction
+from nlp.rejections import EMPTY_TEXT, NOT_TEXT
 
-EMPTY_TEXT = "empty text"
-NOT_TEXT = "text is not a string"
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
 SMOKE_TEXT = "заказ не пришёл"
 """Predicted once at load: a model whose outputs do not fit its config is refused there."""
 Forward = tuple[dict[str, np.ndarray], list[np.ndarray] | None]
@@ -31,7 +34,7 @@ entities and languages: ONNX Runtime and PyTorch release the GIL, so the two ove
 
 
 class Predictor:
-    def __init__(self, config: TriageConfig, tokenizer, backend: Backend) -> None:
+    def __init__(self, config: TriageConfig, tokenizer: "PreTrainedTokenizerBase", backend: Backend) -> None:
         self.config = config
         self.tokenizer = tokenizer
         self.backend = backend

@@ -12,9 +12,8 @@ from typing import NoReturn, TypeVar
 
 import typer
 
-from nlp.errors import ModelFormatError
+from nlp.errors import InputError, ModelFormatError
 from serve.tagging.refused import Refused
-from training.data.sniff import InputError
 
 USER_ERRORS = (ModelFormatError, InputError, Refused)
 USAGE = 2

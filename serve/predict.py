@@ -12,12 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from nlp.display_names import display_name
+from nlp.io.rows import RawRow, read_rows
 from nlp.labels import RETENTION_URGENCY
 from nlp.prediction import Prediction
 from nlp.predictor import Predictor
 from serve.tagging.job import chunks
-from serve.tagging.records import Columns
-from training.data.readers import RawRow, read_rows
+from serve.tagging.records import Columns, row_id
 
 CHUNK = 512
 
@@ -59,7 +59,7 @@ def _predict_chunk(
     predictor: Predictor, chunk: list[RawRow], batch_size: int, evidence: bool, columns: Columns, run: FileRun
 ) -> list[Prediction]:
     texts = [(row.fields or {}).get(columns.text) for row in chunk]
-    ids = [_row_id(row, columns.id) for row in chunk]
+    ids = [row_id(row, columns.id) for row in chunk]
     records = predictor.predict(texts, batch_size=batch_size, ids=ids, evidence=evidence)
     for row, record in zip(chunk, records, strict=True):
         reason = row.error or record.error
@@ -69,11 +69,6 @@ def _predict_chunk(
             run.errors += 1
             run.reasons[reason] += 1
     return records
-
-
-def _row_id(row: RawRow, column: str) -> str | None:
-    value = (row.fields or {}).get(column)
-    return None if value is None else str(value)
 
 
 POSSIBLE_MARGIN = 0.1

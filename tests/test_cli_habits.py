@@ -65,7 +65,7 @@ def test_evaluate_takes_its_files_as_arguments_and_report_as_out(tiny_model, tmp
 
 
 def test_the_table_reads_at_80_columns(tiny_model, monkeypatch):
-    monkeypatch.setattr("serve.commands.console", Console(width=80, color_system=None))
+    monkeypatch.setattr("serve.cli.predict.console", Console(width=80, color_system=None))
     text = "Заказ 190460 обещали во вторник, сегодня пятница. Поддержка молчит третий день, больше не закажу"
     result = runner.invoke(app, ["predict", "-m", str(tiny_model), text])
     assert result.exit_code == 0, result.output

@@ -8,6 +8,8 @@ from typer.testing import CliRunner
 from serve.cli import app
 from tests.conftest import TICKETS
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 
 
@@ -39,6 +41,8 @@ def trained(small_data, tmp_path_factory):
 def test_train_writes_a_complete_model_directory(trained):
     for name in ("config.json", "model.safetensors", "tokenizer.json", "metrics.json", "README.md"):
         assert (trained / name).is_file(), name
+    recipe = json.loads((trained / "training_args.json").read_text())
+    assert recipe["seed"] == 7 and recipe["max_steps"] == 3 and recipe["word_dropout"] == 0.1
     config = json.loads((trained / "config.json").read_text())
     assert config["model_type"] == "support-triage" and config["format_version"] == 1
     assert set(config["label_thresholds"]) == set(config["complaint_labels"])
@@ -56,6 +60,9 @@ def test_model_card_describes_labels_data_and_metrics(trained):
         "## Data",
         "train records | 48",
         "## Metrics",
+        "| weight_decay | 0.01 |",
+        "| patience | 5 |",
+        "| seed | 7 |",
     ):
         assert needle in card, needle
     assert "complaint micro-F1" in card and "## Limits" in card

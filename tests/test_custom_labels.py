@@ -17,6 +17,8 @@ from serve.cli import app
 from tests.conftest import write_jsonl
 from tests.test_cli_training import tiny_checkpoint
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 TELECOM = {
     "billing_error": [

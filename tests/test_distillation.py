@@ -12,6 +12,8 @@ from tests.conftest import TICKETS, TINY_WORDS, tiny_model_dir
 from training.distillation import TeacherScores, distillation_examples, unlabelled_texts
 from training.examples import Examples
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 UNLABELLED = [
     " ".join(TINY_WORDS[(i + k) % 8] for k in range(1 + i % 4)) + f" {i}"

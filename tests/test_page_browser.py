@@ -14,6 +14,8 @@ from serve.api.deps import get_predictor
 from serve.api.main import create_app
 from serve.api.settings import Settings
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

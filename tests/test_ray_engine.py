@@ -18,7 +18,10 @@ from serve.tagging import ray_engine
 from serve.tagging.job import TagJob
 from tests.test_tagging import archive_rows
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")  # Ray's own
+pytestmark = [
+    pytest.mark.ray,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context"),  # Ray's own
+]
 
 CHUNK = 8
 LOCAL_CHUNKS = 2

@@ -7,6 +7,8 @@ from serve.tagging.report import render_report
 from tests.test_page_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_report_drill import CRASH, SPIKE_DAY, planted
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):

@@ -7,6 +7,8 @@ import pytest
 
 from tests.servers import running_server
 
+pytestmark = pytest.mark.workers
+
 
 @pytest.fixture
 def two_workers(tiny_model):

@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from nlp import Predictor
+from nlp.io.rows import read_rows
 from serve.cli import app
 from serve.tagging.job import TagJob
 from tests.test_tagging import archive_rows, read_output, write_archive
-from training.data.readers import read_rows
 
 HEADER = "id,customer_id,created_at,channel,text\n"
 

@@ -1,14 +1,17 @@
 """The validated arguments of one training run, and the recipe each kind of encoder starts from."""
 
-from dataclasses import MISSING, dataclass, field, fields, replace
+import json
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from types import SimpleNamespace
+
+from nlp.model_dir import DEFAULT_MODEL
 
 NAVEC = "navec-bert"
 """The compact encoder on navec word vectors, learned from scratch on the corpus."""
 DEFAULT_BASE = "e5-small"
 """The default: multilingual-e5-small, all 12 layers — the best on real text of the encoders that
-train in under 15 minutes here (README, «Choosing the encoder»)."""
+train in a short run on a laptop's CPU (figures: README, «Choosing the encoder»)."""
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,15 @@ PRETRAINED_RECIPE = Recipe(
     epochs=2, learning_rate=1e-4, head_learning_rate=1e-2, freeze_embeddings=True,
     word_dropout=0.0, max_tokens=128, pooling="mean",
 )  # fmt: skip
-"""A pretrained encoder: two epochs (13 minutes for all 12 e5 layers on two cores); heads 100×
-faster than the encoder (e5's pooled vectors differ from message to message by little, and heads
-at 1e-3 had not learned them after three epochs); word embeddings frozen; 128 tokens (head + tail
-beyond); mean pooling (as good as the attention pool in a short run, and simpler). Chosen by
-measurement (README, «Choosing the encoder»)."""
+"""A pretrained encoder: two epochs; heads at a learning rate 100 times the encoder's (e5's pooled
+vectors differ from message to message by little, and heads at the encoder's rate learn them too
+slowly); word embeddings frozen; 128 tokens (head + tail beyond); mean pooling (as good as the
+attention pool, and simpler). Chosen by measurement (figures: README, «Choosing the encoder»)."""
+
+CORPUS = Path("data/tickets")
+"""The project's labelled corpus (train/dev/test.jsonl): the default data of every command."""
+RECIPE_FILE = "training_args.json"
+"""Written in every model directory: the complete arguments of the run that made it."""
 
 DISTIL_EPOCHS = {True: 6, False: 1}
 """Epochs of a student (navec: True), which sees the unlabelled texts too (about seven times the
@@ -46,9 +53,9 @@ corpus)."""
 
 @dataclass
 class TrainingArguments:
-    data: Path = Path("data/tickets")
+    data: Path = CORPUS
     """A directory with train.jsonl and dev.jsonl (test.jsonl optional), or a train file."""
-    out: Path = Path("models/default")
+    out: Path = DEFAULT_MODEL
     base_model: str = DEFAULT_BASE
     """A pretrained base built offline (`e5-small`, `e5-small-L<K>`), a Hugging Face checkpoint
     (directory or hub id), or `navec-bert` for the compact navec encoder."""
@@ -138,6 +145,10 @@ class TrainingArguments:
         """Every field's default, for the CLI to show and pass on (one place for each)."""
         return SimpleNamespace(**{f.name: f.default for f in fields(cls) if f.default is not MISSING})
 
+    def to_json(self) -> dict[str, object]:
+        """Every argument after the recipe's defaults were filled in (paths as text)."""
+        return json.loads(json.dumps(asdict(self), default=str))
+
     def split_file(self, name: str) -> Path | None:
         """data/<name>.jsonl (or .csv/.parquet) when `data` is a directory."""
         if self.data.is_file():
@@ -147,3 +158,16 @@ class TrainingArguments:
             if candidate.exists():
                 return candidate
         return None
+
+
+def write_recipe(args: TrainingArguments, model_dir: Path) -> Path:
+    path = model_dir / RECIPE_FILE
+    path.write_text(json.dumps(args.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def read_recipe(model_dir: Path) -> dict[str, object]:
+    """The arguments a model directory was trained with; empty for a directory written before
+    `training_args.json` existed."""
+    path = model_dir / RECIPE_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

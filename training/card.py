@@ -1,6 +1,10 @@
 """The model card: a README.md written into every model directory."""
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from nlp.config import TriageConfig
+from training.arguments import RECIPE_FILE, read_recipe
 from training.metrics import headline
 
 INTENDED_USE = """\
@@ -14,11 +18,11 @@ LIMITS = """\
   split overstate quality on real traffic, which is messier.
 - E-commerce only; banking, telecom and travel wording is under-represented.
 - Russian only; transliterated and other-language text is classified with lower quality.
-- The default encoder knows words, not sub-words: words outside its vocabulary are `[UNK]`.
+- The navec encoder knows words, not sub-words: words outside its vocabulary are `[UNK]`.
 - Long texts are cut to the token limit (head + tail) and flagged `truncated`."""
 
 
-def _table(header: list[str], rows: list[list[object]]) -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -39,7 +43,20 @@ def _metrics_section(metrics: dict) -> str:
     return text
 
 
-def model_card(config: TriageConfig, metrics: dict, data: dict, training: dict) -> str:
+def training_rows(model_dir: Path, run: dict) -> list[list[object]]:
+    """What the run found (encoder, steps, seconds…), then every argument of its recipe as saved
+    in the directory's `training_args.json`."""
+    recipe = read_recipe(model_dir)
+    return [[name, value] for name, value in run.items()] + [[name, _cell(v)] for name, v in recipe.items()]
+
+
+def _cell(value: object) -> str:
+    if value is None or value == []:
+        return "–"
+    return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+def model_card(config: TriageConfig, metrics: dict, data: dict, run: dict, model_dir: Path) -> str:
     shown = config.display_names
     labels = [
         [
@@ -51,7 +68,7 @@ def model_card(config: TriageConfig, metrics: dict, data: dict, training: dict) 
         for name in config.complaint_labels
     ]
     data_rows = [[name, count] for name, count in data.items()]
-    training_rows = [[name, value] for name, value in training.items()]
+    training = training_rows(model_dir, run)
     temperatures = ", ".join(f"{head} {value}" for head, value in config.temperatures.items())
     return f"""---
 language: ru
@@ -87,7 +104,9 @@ retention flag is P(urgency = high) ≥ {config.flag_threshold}.
 
 ## Training
 
-{_table(["argument", "value"], training_rows)}
+{_table(["argument", "value"], training)}
+
+The arguments are saved with the model in `{RECIPE_FILE}`.
 
 ## Limits
 

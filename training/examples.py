@@ -1,4 +1,4 @@
-"""Training examples: text plus targets and masks, read with `datasets` from any format."""
+"""Training examples: text plus targets and masks, read from any format by `nlp.io.rows`."""
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from nlp.io.rows import read_rows, split_labels
 from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
 from nlp.model import IGNORE
-from training.data.readers import detect_format, split_labels
 from training.extra import EMOTION_TO_SENTIMENT, ExtraSource, FieldMapping
 
 
@@ -41,24 +41,23 @@ CONTRACT = FieldMapping(fields={"labels": "labels", "sentiment": "sentiment", "u
 
 
 def read_table(path: Path) -> list[dict]:
-    """All rows of a JSONL, CSV, TSV or Parquet file, via `datasets`."""
-    import datasets
-
-    kind = detect_format(path)
-    builder = {"jsonl": "json", "csv": "csv", "tsv": "csv", "parquet": "parquet"}[kind]
-    options = {"delimiter": "\t"} if kind == "tsv" else {}
-    dataset = datasets.load_dataset(builder, data_files=str(path), split="train", **options)
-    rows = dataset.to_list()
-    if builder == "csv":  # an empty labels cell means «no complaint», as in the validator
-        for row in rows:
-            if "labels" in row and row["labels"] is None:
-                row["labels"] = ""
+    """All rows of a JSONL, CSV, TSV, Parquet or xlsx file; a row that cannot be parsed stops the
+    run with its line and reason (`triage data validate` lists them all)."""
+    rows = []
+    for row in read_rows(path):
+        if row.fields is None:
+            raise ValueError(f"{path}:{row.line}: {row.error}; run `triage data validate {path}`")
+        rows.append(row.fields)
     return rows
 
 
 def load_rows(path: Path, mapping: FieldMapping = CONTRACT) -> list[dict]:
-    """The rows of a file that have a text."""
-    return [row for row in read_table(path) if isinstance(row.get(mapping.text), str)]
+    """The rows of a file that have a text (an empty CSV cell is no text)."""
+    return [row for row in read_table(path) if _has_text(row.get(mapping.text))]
+
+
+def _has_text(value: object) -> bool:
+    return isinstance(value, str) and value != ""
 
 
 def load_examples(

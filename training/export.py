@@ -85,3 +85,30 @@ def _max_difference(a, b) -> float:
     pairs = [(a.scores, b.scores), (a.sentiment_scores, b.sentiment_scores)]
     values = [abs(x[k] - y[k]) for x, y in pairs for k in x]
     return max([*values, abs(a.urgency_score - b.urgency_score)])
+
+
+@dataclass(frozen=True)
+class Export:
+    """What `export_checked` wrote (sizes in bytes, as written) and how each file compared."""
+
+    sizes: dict[Path, int]
+    results: list[Parity]
+
+    @property
+    def ok(self) -> bool:
+        return any(result.ok for result in self.results)
+
+
+def export_checked(model_dir: Path, texts: list[str]) -> Export:
+    """Both ONNX files written, each checked against PyTorch on `texts` and removed unless its
+    labels agree on at least `MIN_AGREEMENT`; export.json records every check and what was kept."""
+    import json
+
+    sizes = {path: path.stat().st_size for path in export_onnx(model_dir)}
+    results = [check_parity(model_dir, texts, variant) for variant in ("fp32", "int8")]
+    for result in results:
+        if not result.ok:
+            (model_dir / result.file).unlink()
+    report = {result.file: {**result.__dict__, "kept": result.ok} for result in results}
+    (model_dir / "export.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return Export(sizes, results)

@@ -11,7 +11,7 @@ from rich.console import Console
 from nlp.backends import TorchBackend
 from nlp.predictor import Predictor
 from nlp.taxonomy import Taxonomy
-from training.arguments import NAVEC, TrainingArguments
+from training.arguments import NAVEC, TrainingArguments, write_recipe
 from training.bases.build import resolve_base
 from training.calibrate import calibrate
 from training.card import model_card
@@ -205,22 +205,8 @@ def save(model, tokenizer, args: TrainingArguments, metrics: dict, data: dict, e
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
-    training = {
-        **encoder_info,
-        "epochs": args.epochs,
-        "batch size": args.batch_size,
-        "learning rate": args.learning_rate,
-        "head learning rate": args.head_learning_rate,
-        "word embeddings": "frozen" if args.freeze_embeddings else "trained",
-        "word dropout": args.word_dropout,
-        "max tokens": model.config.max_tokens,
-        "pooling": model.config.pooling,
-    }
-    training |= {
-        "seed": args.seed,
-        "steps": metrics["training"]["steps"],
-        "seconds": metrics["training"]["seconds"],
-    }
-    card = model_card(model.config, metrics, data, training)
+    write_recipe(args, out)
+    run = {**encoder_info, "steps": metrics["training"]["steps"], "seconds": metrics["training"]["seconds"]}
+    card = model_card(model.config, metrics, data, run, out)
     (out / "README.md").write_text(card, encoding="utf-8")
     return out

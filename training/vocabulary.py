@@ -1,4 +1,4 @@
-"""The default encoder's vocabulary and its pretrained word vectors (navec, in the natasha wheel).
+"""The navec encoder's vocabulary and its pretrained word vectors (navec, in the natasha wheel).
 
 Which words get a row: every word of the training texts that navec knows, directly, with its
 «ё» restored, or through its pymorphy3 lemma (a form navec lacks borrows its lemma's
@@ -28,7 +28,9 @@ class Vocabulary:
     vectors: np.ndarray
     """One row per word, special tokens first."""
     pretrained: np.ndarray
-    """True where the row came from navec (kept frozen while training)."""
+    """True where the row came from navec. These rows are trained too (the navec recipe does not
+    freeze embeddings); a row moves only when its word occurs in training (sparse updates,
+    `training.loop.Optimizers`), so words never seen keep navec's vector."""
 
 
 def navec_path() -> Path:

@@ -22,7 +22,7 @@ RELATIVE = re.compile(r"(?i)(?<![а-яё])(позавчера|вчера|сег�
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
           "ноября", "декабря")  # fmt: skip
 DAY_OF_MONTH = re.compile(rf"(?<![\w.,:/-])(0?[1-9]|[12]\d|3[01]) ({'|'.join(MONTHS)})(?![\w-])")
-"""«15 марта»: read here, without natasha's parser (about 1 ms per window), when a window holds
+"""«15 марта»: read here, without natasha's parser (the slow part), when a window holds
 nothing else it could read — no other figure and no other month name or year."""
 LOOKAHEAD = timedelta(days=61)
 RELATIVE_DAYS = {"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}

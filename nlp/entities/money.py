@@ -26,7 +26,7 @@ NUMBER_WORDS_BEFORE_CURRENCY = re.compile(
 SIMPLE_SUM = re.compile(r"(?i)(\d{1,3}(?:[ \xa0]\d{3})+|\d+)[ \xa0]?(руб\.?|р\.?|рубл(?:ь|я|ей)|₽)\.?")
 """A whole window that is only figures and roubles («1 500 руб.», «1500р», «540 рублей», «500 ₽»):
 most sums are written so, and reading them here gives natasha's span and amount without its
-parser (about 1 ms per window). Kopecks, «тыс.», decimals and other currencies go to natasha."""
+parser (the slow part of reading a sum). Kopecks, «тыс.», decimals and other currencies go to natasha."""
 
 UNITS = {
     "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,

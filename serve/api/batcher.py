@@ -6,8 +6,8 @@ one request — it also waits up to `max_wait_ms` for more. A lone client theref
 32 clients fill passes. The forward pass runs in a one-thread executor: passes never overlap
 (ONNX Runtime already uses every core) and the event loop keeps accepting requests meanwhile.
 Within a pass the Predictor sorts texts by length and calls the model `forward_batch` rows at a
-time: on 32 random corpus messages, one call padded to the longest cost 7 ms of CPU per message,
-calls of 4 rows 2.4 ms (ONNX, one thread, see bench/service.py).
+time: small calls pad less than one call padded to the longest message, and cost less CPU per
+message (figures: bench/service.py and the README).
 """
 
 import asyncio
@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from functools import partial
 
 from nlp.prediction import Prediction
+from nlp.predictor import Predictor
 
 
 @dataclass
 class _Job:
-    predictor: object
+    predictor: Predictor
     texts: list[str]
     ids: list[str | None]
     evidence: bool
@@ -46,7 +47,7 @@ class MicroBatcher:
         self._executor: ThreadPoolExecutor | None = None
 
     async def predict(
-        self, predictor, texts: Sequence[str], ids: Sequence[str | None], evidence: bool = False
+        self, predictor: Predictor, texts: Sequence[str], ids: Sequence[str | None], evidence: bool = False
     ) -> list[Prediction]:
         """Records for `texts`, computed in a forward pass shared with concurrent callers."""
         loop = asyncio.get_running_loop()
@@ -68,7 +69,8 @@ class MicroBatcher:
         if self._worker is not None:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
         self._worker, self._executor = None, None
         waiting = [self._held] if self._held else []
         while not self._queue.empty():
@@ -123,7 +125,7 @@ class MicroBatcher:
             start += len(job.texts)
 
     def _forward(
-        self, predictor, texts: list[str], ids: list[str | None], evidence: bool
+        self, predictor: Predictor, texts: list[str], ids: list[str | None], evidence: bool
     ) -> list[Prediction]:
         """One pass, in the forward thread; then `after_pass` there too (e.g. giving memory back)."""
         try:

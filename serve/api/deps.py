@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from nlp.predictor import Predictor
 from serve.api.lanes import Lanes
 from serve.api.metrics import Metrics
 from serve.api.settings import Settings
@@ -29,7 +30,7 @@ async def get_service(request: Request) -> Service:
     return request.app.state.service
 
 
-async def get_predictor(request: Request):
+async def get_predictor(request: Request) -> Predictor:
     """The Predictor loaded in the lifespan; 503 until it is there (with the reason when loading failed)."""
     predictor = getattr(request.app.state, "predictor", None)
     if predictor is None:
@@ -39,7 +40,7 @@ async def get_predictor(request: Request):
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
-PredictorDep = Annotated[object, Depends(get_predictor)]
+PredictorDep = Annotated[Predictor, Depends(get_predictor)]
 
 _bearer = HTTPBearer(auto_error=False, description="The API key as a bearer token.")
 _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key.")

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     counters = Metrics()
     app.state.service = Service(settings, lanes(settings, counters), counters)
     app.state.predictor = None
-    app.openapi = with_model_examples(app)
+    app.openapi = with_model_examples(app)  # type: ignore[method-assign]
     add_error_handlers(app)
     for router in (classify.router, model.router, metrics.router):
         app.include_router(router, dependencies=[Depends(require_api_key)])

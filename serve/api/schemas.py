@@ -5,6 +5,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nlp.prediction import Prediction
+from nlp.rejections import EMPTY_TEXT_FIELD
 
 LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 """JSON escapes can smuggle in «\\ud800», which no tokenizer or encoder takes: it becomes U+FFFD."""
@@ -27,7 +28,7 @@ class Message(BaseModel):
     @classmethod
     def _not_blank(cls, text: str) -> str:
         if not text.strip():
-            raise ValueError("text is empty")
+            raise ValueError(EMPTY_TEXT_FIELD)
         return _clean(text)
 
     @field_validator("id")

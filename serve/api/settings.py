@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from nlp.model_dir import default_model_dir
+from nlp.model_dir import DEFAULT_MODEL, MODEL_VARIABLE, default_model_dir
 from serve.tagging.textcap import DEFAULT_MAX_TEXT_CHARS
 
 PRINTABLE_ASCII = re.compile(r"[!-~]+")
@@ -19,7 +19,7 @@ class Settings(BaseSettings):
 
     model_dir: Path | None = Field(
         default_factory=default_model_dir,
-        description="Model directory ($TRIAGE_MODEL or the project's models/default by default); "
+        description=f"Model directory (${MODEL_VARIABLE} or the project's {DEFAULT_MODEL} by default); "
         "None starts without one (tests inject it).",
     )
     backend: Literal["auto", "torch", "onnx"] = Field("auto", description="auto: ONNX when exported.")

@@ -11,18 +11,17 @@ import json
 from pathlib import Path
 from typing import BinaryIO
 
+from nlp.io.formats import WRITABLE, Format, format_name
 from serve.tagging.cells import csv_cell
 from serve.tagging.durable import atomic_write, write_synced
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet")
 
-
-def output_format(path: Path, explicit: str | None) -> str:
-    name = explicit or path.suffix.lower().lstrip(".")
-    name = {"json": "jsonl", "ndjson": "jsonl"}.get(name, name)
-    if name not in FORMATS:
-        raise ValueError(f"unknown format {name!r} for {path}; use --format with one of {', '.join(FORMATS)}")
-    return name
+def output_format(path: Path, explicit: str | None) -> Format:
+    name = format_name(path, explicit)
+    if name not in WRITABLE:
+        listed = ", ".join(WRITABLE)
+        raise ValueError(f"unknown format {name!r} for {path}; use --format with one of {listed}")
+    return Format(name)
 
 
 def write_part(path: Path, rows: list[dict], fmt: str, columns: list[str]) -> None:

@@ -13,6 +13,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from nlp.io.formats import Format, format_name
+
 
 class RateColumn(ProgressColumn):
     def render(self, task) -> Text:
@@ -21,14 +23,14 @@ class RateColumn(ProgressColumn):
 
 def count_rows(path: Path) -> int | None:
     """Rows in the archive, for the ETA (lines; metadata for Parquet); None if unknown."""
-    suffix = path.suffix.lower()
+    fmt = format_name(path)
     try:
-        if suffix == ".parquet":
+        if fmt == Format.parquet:
             import pyarrow.parquet as pq
 
             return pq.ParquetFile(path).metadata.num_rows
         lines = _count_lines(path)
-        return max(lines - 1, 0) if suffix in (".csv", ".tsv") else lines  # the header
+        return max(lines - 1, 0) if fmt in (Format.csv, Format.tsv) else lines  # the header
     except (OSError, ValueError):
         return None
 

@@ -35,9 +35,9 @@ from ray.data.block import BlockMetadata
 
 from nlp.backends import ONNX_FILES, resolve_backend
 from nlp.checks import check_model_dir
+from nlp.io.rows import RawRow
 from serve.tagging.job import TagJob, message_day, texts_and_ids
 from serve.tagging.summary import Summary
-from training.data.readers import RawRow
 
 # No usage reports, no C++ log lines on the terminal (Ray Data's actor pool logs an «error» about
 # actor restarts on every run); Python errors still surface as exceptions. Set to override.

@@ -4,8 +4,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nlp.io.rows import RawRow
 from nlp.prediction import Prediction
-from training.data.readers import RawRow
+from nlp.rejections import EMPTY_TEXT, missing_text_column, not_text
 
 SCORE_PREFIX = "score_"
 """One `score_<label>` column per label of the model: a tagged archive names its label set."""
@@ -54,12 +55,17 @@ def rejection(row: RawRow, columns: Columns) -> str | None:
         return row.error
     text = row.fields.get(columns.text)
     if text is None:
-        return f"missing text column {columns.text!r}"
+        return missing_text_column(columns.text)
     if not isinstance(text, str):
-        return f"text is not a string ({type(text).__name__})"
-    if not text.strip():
-        return "empty text"
-    return None
+        return not_text(text)
+    return EMPTY_TEXT if not text.strip() else None
+
+
+def row_id(row: RawRow, column: str) -> str | None:
+    """The row's id: its id column's value as text, None when the row has none. `tag` names a
+    row without an id (or with an empty one) by its line number; `predict` leaves it None."""
+    value = (row.fields or {}).get(column)
+    return None if value is None else str(value)
 
 
 def reject_record(row: RawRow, reason: str) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from training.data.readers import csv_header, read_rows, sniff_file
+from nlp.io.rows import csv_header, read_rows, sniff_file
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,15 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+from nlp.io.formats import Format, detect_format
 from serve.tagging.queue import Entry, rank_customers
 from serve.tagging.records import Columns
 from serve.tagging.report import EMBED_ALL, DailyCounts, Spike, Totals
 from serve.tagging.tagged import archive_labels, read_messages, rejected_rows
-from training.data.readers import detect_format
 
 
 def is_parquet(path: Path) -> bool:
-    return detect_format(path) == "parquet"
+    return detect_format(path) is Format.parquet
 
 
 def parquet_rows(path: Path) -> int:

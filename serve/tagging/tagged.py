@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from nlp.io.formats import Format, detect_format
+from nlp.io.rows import read_rows
 from serve.tagging.cells import FORMULA_STARTS
 from serve.tagging.records import SCORE_PREFIX, Columns, labels_of_columns
 from serve.tagging.schema import input_schema
-from training.data.readers import detect_format, read_rows
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _labels(value: object) -> tuple[str, ...]:
 def archive_labels(path: Path) -> list[str]:
     """The label set of the model that tagged the archive: its `score_<label>` columns, in order
     (in JSONL those of the first record: `tag` writes every column in every record)."""
-    if detect_format(path) == "jsonl":
+    if detect_format(path) is Format.jsonl:
         return labels_of_columns(list(next((row.fields for row in read_rows(path) if row.fields), {})))
     return labels_of_columns(input_schema(path).columns)
 
@@ -109,7 +110,7 @@ def read_messages(
 ) -> Iterator[Message]:
     """Tagged rows with a customer and a parseable time; others are skipped (they cannot be queued)
     and counted in `tally["skipped"]`."""
-    from_csv = detect_format(path) in ("csv", "tsv")
+    from_csv = detect_format(path).delimited
     tally = Counter() if tally is None else tally
     for row in read_rows(path):
         message = (

@@ -1,7 +1,7 @@
 """Distributions of a labelled corpus, as tables that can be printed or written to a card."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from nlp.labels import CHANNELS, COMPLAINT_LABELS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
@@ -66,7 +66,7 @@ def count_dimension(records: Sequence[TicketRecord], name: str) -> Counter:
 
 
 def build_tables(
-    groups: dict[str, Sequence[TicketRecord]], labels: Sequence[str] = COMPLAINT_LABELS
+    groups: Mapping[str, Sequence[TicketRecord]], labels: Sequence[str] = COMPLAINT_LABELS
 ) -> list[Table]:
     """One table per dimension; a column per group (file) plus «all» when there are several.
 

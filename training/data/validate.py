@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from nlp.io.rows import RawRow, read_rows
 from nlp.taxonomy import Taxonomy, default_taxonomy
-from training.data.readers import RawRow, read_rows
 from training.data.records import TicketRecord
 
 

@@ -1,6 +1,6 @@
 """POST /v1/classify and /v1/classify/batch: messages in, the one output record out."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
@@ -20,7 +20,7 @@ Evidence = Annotated[
         "messages, off for batches)."
     ),
 ]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Error, "description": "TRIAGE_API_KEY is set and the request does not carry it."},
     413: {"model": Error, "description": "A text or the batch is over its documented limit."},
     422: {"model": Error, "description": "Not JSON, a wrong type, an empty text or an unknown field."},
@@ -50,8 +50,8 @@ async def within_item_limit(
     request: Request, service: ServiceDep, predictor: PredictorDep, evidence: Evidence = None
 ) -> None:
     """413 for too many items before a single one is validated: FastAPI has parsed the JSON already
-    (json.loads: 0.2 s for 8 MiB) and runs this before the body's model, which would take seconds
-    of the event loop for 590,000 items. The lower evidence limit holds only for occlusion."""
+    and runs this before the body's model, which would hold the event loop for seconds on a body
+    of hundreds of thousands of items. The lower evidence limit holds only for occlusion."""
     evidence = batch_evidence(evidence, predictor) and not cheap_evidence(predictor)
     try:
         body = await request.json()  # the parsed body FastAPI keeps: no second parse

@@ -1,5 +1,7 @@
 """Operations, open without a key: /healthz (alive) and /readyz (the model loaded and predicting)."""
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from serve.api.deps import PredictorDep
@@ -13,7 +15,7 @@ async def healthz() -> Status:
     return Status(status="alive")
 
 
-NOT_READY = {
+NOT_READY: dict[int | str, dict[str, Any]] = {
     503: {"model": Error, "description": "The model is not loaded, or it failed its first prediction."}
 }
 

@@ -28,7 +28,7 @@ async def model_info(predictor: PredictorDep) -> ModelInfo:
     )
 
 
-def _metrics(model_dir: str) -> dict:
+def _metrics(model_dir: str | None) -> dict:
     """metrics.json written by `triage train` next to the weights; {} when there is none."""
     if not model_dir:
         return {}

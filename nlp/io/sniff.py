@@ -10,34 +10,32 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
+from nlp.errors import InputError
+from nlp.io.formats import Format
+
 SAMPLE_BYTES = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and .doc) files
 PARQUET_MAGIC = b"PAR1"
 LEGACY = ("cp1251", "koi8_r", "cp866")
-TEXT_FORMATS = ("jsonl", "csv", "tsv")
-
-
-class InputError(ValueError):
-    """An input file that cannot be read as given; the message says what to do instead."""
 
 
 @dataclass(frozen=True)
 class Sniffed:
-    format: str
+    format: Format
     encoding: str = "utf-8"
 
 
-def sniff(path: Path, fmt: str, encoding: str | None = None) -> Sniffed:
+def sniff(path: Path, fmt: Format, encoding: str | None = None) -> Sniffed:
     """The format to read `path` with (`fmt` from its name, unless its bytes say otherwise)."""
     head = _head(path)
     if head.startswith(ZIP_MAGIC):
-        return Sniffed("xlsx")
+        return Sniffed(Format.xlsx)
     if head.startswith(OLE_MAGIC):
         raise InputError(f"{path} is an old Excel (.xls) workbook; save it as .xlsx or as CSV UTF-8")
-    if head.startswith(PARQUET_MAGIC) or fmt == "parquet":
-        return Sniffed("parquet")
-    if fmt == "xlsx":
+    if head.startswith(PARQUET_MAGIC) or fmt is Format.parquet:
+        return Sniffed(Format.parquet)
+    if fmt is Format.xlsx:
         raise InputError(f"{path} is not an Excel workbook (no zip signature); is it CSV? rename it")
     return Sniffed(fmt, checked_encoding(encoding) if encoding else guess_encoding(head))
 

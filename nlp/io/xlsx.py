@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import BinaryIO
 
-from training.data.sniff import InputError
+from nlp.errors import InputError
 
 
 def xlsx_table(path: Path) -> Iterator[tuple[int, list[str]]]:

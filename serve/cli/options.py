@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
+from nlp.model_dir import DEFAULT_MODEL, MODEL_VARIABLE
+
 ModelDir = Annotated[
     Path | None,
     typer.Option(
         "--model", "-m", show_default=False,
-        help="Model directory [default: $TRIAGE_MODEL, else models/default in the project].",
+        help=f"Model directory [default: ${MODEL_VARIABLE}, else {DEFAULT_MODEL} in the project].",
     ),
 ]  # fmt: skip
 TextColumn = Annotated[str, typer.Option("--text-column", help="Column with the message text.")]

@@ -1,7 +1,9 @@
-"""The `triage` command: one typer app assembled from the sub-apps each package owns.
+"""The `triage` command, the one CLI room: a thin module per command (or group), each calling
+one library function of `training` or `serve`, assembled here.
 
-Every command follows the rules of `command_tree`: a mistake is one line and exit code 2, and
-help has `-h` and readable placeholders."""
+Every command follows the rules of `serve.cli.tree`: a mistake is one line and exit code 2, and
+help has `-h` and readable placeholders; options mean the same everywhere (`serve.cli.options`).
+This room is the only place under `serve/` that imports training code (its commands)."""
 
 from typing import Annotated
 
@@ -9,10 +11,9 @@ import typer
 
 from nlp.offline import go_offline
 from nlp.version import __version__
-from serve.command_tree import HELP_OPTIONS, TriageGroup
-from serve.commands import predict, queue, report, serve, tag
+from serve.cli import base, data, distil, evaluate, export, predict, queue, report, serve, tag, train
+from serve.cli.tree import HELP_OPTIONS, TriageGroup
 from serve.friendly import set_debug
-from training.cli import base_app, data_app, distil, evaluate, export, train
 
 app = typer.Typer(
     name="triage",
@@ -22,17 +23,14 @@ app = typer.Typer(
     add_completion=False,
     context_settings=HELP_OPTIONS,
 )
-app.add_typer(data_app, name="data")
-app.add_typer(base_app, name="base")
-app.command()(train)
-app.command()(distil)
-app.command()(evaluate)
-app.command()(export)
-app.command()(predict)
-app.command()(tag)
-app.command()(queue)
-app.command()(report)
-app.command()(serve)
+app.add_typer(data.data_app, name="data")
+app.add_typer(base.base_app, name="base")
+COMMANDS = (
+    train.train, distil.distil, evaluate.evaluate, export.export,
+    predict.predict, tag.tag, queue.queue, report.report, serve.serve,
+)  # fmt: skip
+for command in COMMANDS:
+    app.command()(command)
 
 
 def _print_version(value: bool) -> None:

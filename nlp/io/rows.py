@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from training.data.csv_records import CsvRecord, csv_records
-from training.data.sniff import InputError, Sniffed, sniff
-from training.data.xlsx import xlsx_table
+from nlp.io.csv_records import CsvRecord, csv_records
+from nlp.io.formats import Format, detect_format
+from nlp.io.sniff import Sniffed, sniff
+from nlp.io.xlsx import xlsx_table
 
 UNDECODABLE = "undecodable bytes (not valid UTF-8)"
-FORMATS = ("jsonl", "csv", "tsv", "parquet", "xlsx")
 KEEP_EMPTY = ("text", "labels")  # an empty CSV cell elsewhere means «field absent»
 SURROGATE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of undecodable bytes
 BOM = b"\xef\xbb\xbf"
@@ -33,15 +33,6 @@ class RawRow:
     """The row's physical line(s) as read, when it could not be parsed (bad bytes as `\\xff`)."""
 
 
-def detect_format(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix in ("json", "ndjson"):
-        return "jsonl"
-    if suffix not in FORMATS:
-        raise InputError(f"{path}: unknown format {suffix!r}; expected one of {', '.join(FORMATS)}")
-    return suffix
-
-
 def sniff_file(path: Path, encoding: str | None = None) -> Sniffed:
     """The format and text encoding `path` is read with (checked: it exists and is not empty)."""
     return sniff(path, detect_format(path), encoding)
@@ -50,8 +41,13 @@ def sniff_file(path: Path, encoding: str | None = None) -> Sniffed:
 def read_rows(path: Path, encoding: str | None = None) -> Iterator[RawRow]:
     """Every row of the file; `encoding` overrides the detected one for text formats."""
     source = sniff_file(path, encoding)
-    readers = {"jsonl": _jsonl_rows, "csv": _csv_rows, "tsv": _tsv_rows, "parquet": _parquet_rows}
-    if source.format == "xlsx":
+    readers = {
+        Format.jsonl: _jsonl_rows,
+        Format.csv: _csv_rows,
+        Format.tsv: _tsv_rows,
+        Format.parquet: _parquet_rows,
+    }
+    if source.format is Format.xlsx:
         return _xlsx_rows(path)
     return readers[source.format](path, source.encoding)
 
@@ -117,7 +113,7 @@ def _text_lines(handle, encoding: str) -> Iterator[str]:
 def csv_header(path: Path, delimiter: str = ",", encoding: str | None = None) -> list[str]:
     """The column names of a CSV, TSV or xlsx file."""
     source = sniff_file(path, encoding)
-    if source.format == "xlsx":
+    if source.format is Format.xlsx:
         return next((cells for _, cells in xlsx_table(path)), [])
     with path.open("rb") as handle:
         header = next(csv_records(_text_lines(handle, source.encoding), delimiter), None)
@@ -143,7 +139,7 @@ def _csv_row(record: CsvRecord, header: list[str], encoding: str = "utf-8") -> R
 
 def _fields_row(line: int, header: list[str], cells: list[str]) -> RawRow:
     row = dict(zip(header, cells, strict=True))
-    fields = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
+    fields: dict[str, Any] = {key: value for key, value in row.items() if value != "" or key in KEEP_EMPTY}
     if "labels" in fields:
         fields["labels"] = split_labels(fields["labels"])
     return RawRow(line, fields=fields)

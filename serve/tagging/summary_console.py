@@ -1,4 +1,5 @@
-"""The end-of-run summary printed by `triage tag`."""
+"""The end-of-run summary `triage tag` prints: rows tagged and rejected, complaints found (not
+the archive report, which is `serve.tagging.report`)."""
 
 from pathlib import Path
 

@@ -15,7 +15,7 @@ PLACEHOLDERS: dict[type, str] = {Path: "PATH", int: "N", float: "NUMBER", str: "
 
 
 class TriageGroup(TyperGroup):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for command in _walk(self):
             _plain_help_flag(command)
@@ -63,6 +63,6 @@ def _readable(param: Any) -> None:
         return
     if isinstance(param, TyperArgument):
         param.metavar = name
-        param.display_type_rich = lambda ctx: None  # the name column already says it
+        param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # the name column says it
     else:
         param.metavar = name
