@@ -98,8 +98,8 @@ def _save_cache(path: Path, known: dict[str, tuple[np.ndarray, ...]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial.npz")
     rows = list(known.values())
-    arrays = {head: np.stack([values[index] for values in rows]) for index, head in enumerate(HEADS)}
-    np.savez(partial, keys=np.array(list(known)), **arrays)
+    complaint, sentiment, urgency = (np.stack([values[index] for values in rows]) for index in range(3))
+    np.savez(partial, keys=np.array(list(known)), complaint=complaint, sentiment=sentiment, urgency=urgency)
     partial.rename(path)
 
 

@@ -1,7 +1,7 @@
 """`triage tag`: every row of an archive tagged; unclassifiable rows to OUT.rejects.jsonl."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from serve.cli.predict import load_predictor
 from serve.friendly import USER_ERRORS
 from serve.paths import check_output
 from serve.tagging.records import Columns
+
+if TYPE_CHECKING:
+    from serve.tagging.job import TagJob
 
 
 def tag(
@@ -64,7 +67,9 @@ def tag(
         model = require_model_dir(model)
         predictor = load_predictor(model, backend, threads=threads) if engine == "local" else None
         if evidence is None:
-            job.evidence = (predictor or load_predictor(model, backend, threads=1)).attributes_evidence
+            kept = resumed_evidence(job) if resume else None
+            explainer = predictor or load_predictor(model, backend, threads=1)
+            job.evidence = kept if kept is not None else explainer.attributes_evidence
         with RowProgress(console, count_rows(source)) as progress:
             if predictor is None:
                 from serve.tagging.ray_engine import run_on_ray
@@ -83,3 +88,11 @@ def tag(
         out.unlink(missing_ok=True)  # no 0-row output beside the rejects that say why
     print_summary(console, summary, out, job.rejects)
     check_useful(source, summary.rows, summary.rejected, rejected_reasons(job.rejects))
+
+
+def resumed_evidence(job: "TagJob") -> bool | None:
+    """A resumed run keeps the evidence setting it started with (None: no run to resume)."""
+    from serve.tagging.manifest import Manifest
+
+    manifest = Manifest.load(job.parts)
+    return manifest.evidence if manifest is not None else None
