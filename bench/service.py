@@ -3,9 +3,9 @@
     .venv/bin/python bench/service.py --model models/default [--seconds 60] [--clients 32] [--workers N]
 
 Starts `triage serve --workers N` (default 0: the command's own default, one worker per core) in a
-subprocess and waits for
-/readyz, warms it up, then for `--seconds` each: one client sending corpus texts one after
-another, and `--clients` concurrent clients (threads, each an httpx client on a keep-alive
+subprocess and waits for /readyz, warms it up, then for `--seconds` each: one client sending
+corpus texts one after another as plain requests (`POST /v1/classify`, evidence as the default
+has it), and `--clients` concurrent clients (threads, each an httpx client on a keep-alive
 connection). Prints p50/p95/p99 latency, messages/s, errors, the server's RSS (VmRSS, summed
 over its workers) after start-up, after warm-up and after the load, and the mean micro-batch size.
 Server settings come from TRIAGE_ variables in the environment, as for `triage serve`.
@@ -89,7 +89,7 @@ def one_client(base: str, texts: list[str], seconds: float, offset: int = 0, ste
         while time.perf_counter() - started < seconds:
             sent = time.perf_counter()
             try:
-                answer = client.post("/v1/classify?evidence=false", json={"text": texts[k % len(texts)]})
+                answer = client.post("/v1/classify", json={"text": texts[k % len(texts)]})  # as a user
                 ok = answer.status_code == 200
             except httpx.HTTPError:
                 ok = False
