@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from serve.cli.console import console, errors, print_headline
 from serve.cli.options import out_option
+from serve.cli.train import run_and_report
 from training.arguments import NAVEC, TrainingArguments
 
 DEFAULTS = TrainingArguments.defaults()
@@ -36,18 +36,12 @@ def distil(
     """Train a smaller, faster student on a teacher's scores (corpus + unlabelled real text),
     then calibrate and tune it on dev like any model; its card names the teacher."""
     from nlp.model_dir import require_model_dir
-    from training.metrics import headline
-    from training.train import run
 
-    try:
+    def arguments() -> TrainingArguments:
         require_model_dir(teacher)
-        args = TrainingArguments(
+        return TrainingArguments(
             data=data, out=out, base_model=base_model, epochs=epochs, seed=seed, teacher=teacher,
             unlabelled=unlabelled or [], max_unlabelled=max_unlabelled, extra=extra or [],
         )  # fmt: skip
-        metrics = run(args, console)
-    except (ValueError, FileNotFoundError) as exc:
-        errors.print(f"error: {exc}")
-        raise typer.Exit(2) from exc
-    print_headline({name: headline(part) for name, part in metrics.items() if name != "training"})
-    console.print(f"student written to {out} in {metrics['training']['seconds']:.0f} s")
+
+    run_and_report(arguments, "student")

@@ -17,6 +17,9 @@ ModelDir = Annotated[
 ]  # fmt: skip
 TextColumn = Annotated[str, typer.Option("--text-column", help="Column with the message text.")]
 IdColumn = Annotated[str, typer.Option("--id-column", help="Column with the message id.")]
+CustomerColumn = Annotated[str, typer.Option("--customer-column", help="Column with the customer id.")]
+TimeColumn = Annotated[str, typer.Option("--time-column", help="Column with the message time.")]
+ChannelColumn = Annotated[str, typer.Option("--channel-column", help="Column with the channel.")]
 Encoding = Annotated[
     str | None,
     typer.Option(help="Encoding of a text input [default: detected: UTF-8, cp1251, KOI8-R or cp866]."),

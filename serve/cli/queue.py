@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from serve.cli.console import console
-from serve.cli.options import IdColumn, TextColumn, out_option
+from serve.cli.options import ChannelColumn, CustomerColumn, IdColumn, TextColumn, TimeColumn, out_option
 from serve.paths import check_output
 from serve.tagging.records import Columns
 
@@ -26,11 +26,11 @@ def queue(
         str | None,
         typer.Option(help="Column with the customer's value (e.g. lifetime spend) to weigh the risk."),
     ] = None,
-    customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
-    time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
+    customer_column: CustomerColumn = "customer_id",
+    time_column: TimeColumn = "created_at",
     text_column: TextColumn = "text",
     id_column: IdColumn = "id",
-    channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
+    channel_column: ChannelColumn = "channel",
 ) -> None:
     """One row per customer across messages and channels: priority band, documented risk score,
     latest message, evidence per open complaint, orders and sums, why complaints count as closed."""

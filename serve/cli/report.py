@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from serve.cli.console import console
-from serve.cli.options import IdColumn, TextColumn, out_option
+from serve.cli.options import ChannelColumn, CustomerColumn, IdColumn, TextColumn, TimeColumn, out_option
 from serve.paths import check_output
 from serve.tagging.records import Columns
 
@@ -15,11 +15,11 @@ def report(
     tagged: Annotated[Path, typer.Argument(help="Output of `triage tag`.", show_default=False)],
     out: Annotated[Path, out_option("HTML report (one file, opens offline).")] = Path("report.html"),
     period: Annotated[int, typer.Option(min=1, help="Days compared with the days before them.")] = 7,
-    customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
-    time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
+    customer_column: CustomerColumn = "customer_id",
+    time_column: TimeColumn = "created_at",
     text_column: TextColumn = "text",
     id_column: IdColumn = "id",
-    channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
+    channel_column: ChannelColumn = "channel",
 ) -> None:
     """Daily complaints per channel with spikes you can open to their messages, as one offline page."""
     from nlp.display_names import display_name

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from serve.cli.console import console
-from serve.cli.options import Encoding, IdColumn, ModelDir, TextColumn, out_option
+from serve.cli.options import (
+    ChannelColumn,
+    CustomerColumn,
+    Encoding,
+    IdColumn,
+    ModelDir,
+    TextColumn,
+    TimeColumn,
+    out_option,
+)
 from serve.cli.predict import load_predictor
 from serve.friendly import USER_ERRORS
 from serve.paths import check_output
@@ -25,9 +34,9 @@ def tag(
     output_format: Annotated[str | None, typer.Option("--format", help="csv, tsv, jsonl or parquet.")] = None,
     text_column: TextColumn = "text",
     id_column: IdColumn = "id",
-    customer_column: Annotated[str, typer.Option(help="Column with the customer id.")] = "customer_id",
-    time_column: Annotated[str, typer.Option(help="Column with the message time.")] = "created_at",
-    channel_column: Annotated[str, typer.Option(help="Column with the channel.")] = "channel",
+    customer_column: CustomerColumn = "customer_id",
+    time_column: TimeColumn = "created_at",
+    channel_column: ChannelColumn = "channel",
     encoding: Encoding = None,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last chunk.")] = False,
     chunk_rows: Annotated[int, typer.Option(help="Rows per chunk (resumption unit, length sort).")] = 8192,

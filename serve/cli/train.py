@@ -1,5 +1,6 @@
 """`triage train`: a calibrated model directory from labelled files (`training.train.run`)."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -66,21 +67,30 @@ def train(
     """Train a model (complaints, sentiment, urgency) and write a calibrated model directory.
 
     Defaults by encoder are in `training.arguments` (the navec and pretrained recipes)."""
+
+    def arguments() -> TrainingArguments:
+        return TrainingArguments(
+            data=data, out=out, labels=labels, base_model=base_model, extra=extra or [],
+            extra_map=extra_map or [], epochs=epochs, hidden_size=hidden_size, batch_size=batch_size,
+            learning_rate=learning_rate, head_learning_rate=head_learning_rate,
+            freeze_embeddings=freeze_embeddings, word_dropout=word_dropout, max_tokens=max_tokens,
+            pooling=pooling, patience=patience, max_steps=max_steps, seed=seed,
+        )  # fmt: skip
+
+    run_and_report(arguments, "model")
+
+
+def run_and_report(arguments: Callable[[], TrainingArguments], what: str) -> None:
+    """Validate the arguments, run the training, print its headline figures; a bad argument or a
+    missing file is a one-line error with exit code 2."""
     from training.metrics import headline
     from training.train import run
 
     try:
-        args = TrainingArguments(
-            data=data, out=out, labels=labels, base_model=base_model, extra=extra or [],
-            extra_map=extra_map or [],
-            epochs=epochs, hidden_size=hidden_size, batch_size=batch_size, learning_rate=learning_rate,
-            head_learning_rate=head_learning_rate, freeze_embeddings=freeze_embeddings,
-            word_dropout=word_dropout, max_tokens=max_tokens, pooling=pooling, patience=patience,
-            max_steps=max_steps, seed=seed,
-        )  # fmt: skip
+        args = arguments()
         metrics = run(args, console)
     except (ValueError, FileNotFoundError) as exc:
         errors.print(f"error: {exc}")
         raise typer.Exit(2) from exc
     print_headline({name: headline(part) for name, part in metrics.items() if name != "training"})
-    console.print(f"model written to {out} in {metrics['training']['seconds']:.0f} s")
+    console.print(f"{what} written to {args.out} in {metrics['training']['seconds']:.0f} s")
