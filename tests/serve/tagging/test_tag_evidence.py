@@ -10,7 +10,7 @@ from nlp import Predictor
 from serve.cli import app
 from serve.tagging.job import TagJob
 from tests.conftest import tiny_model_dir
-from tests.test_tagging import read_output, write_archive
+from tests.serve.tagging.test_tagging import read_output, write_archive
 
 ROWS = [
     {"id": "a", "created_at": "2025-06-10T09:00:00", "text": "заказ № 4471-220 вчера курьер опоздал"},

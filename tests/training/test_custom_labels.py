@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from nlp.labels import COMPLAINT_LABELS
 from serve.cli import app
 from tests.conftest import write_jsonl
-from tests.test_cli_training import tiny_checkpoint
+from tests.training.test_cli_training import tiny_checkpoint
 
 pytestmark = pytest.mark.slow
 
