@@ -72,9 +72,9 @@ class Predictor:
 
         `entities`: order numbers, sums, dates, phones, e-mails, cards (about 0.15 ms per text,
         a quarter of `predict`'s time with the default model; bench/evidence.py). `evidence`:
-        the phrases behind each label and a high urgency (about 30 extra forward rows per text,
-        at most 80 and 2 s per text; see `nlp.evidence`). `now`: the day relative dates count from,
-        one for all texts or one per text (None: today).
+        the phrases behind each label and a high urgency (from the forward pass's token terms, see
+        `nlp.attribution`; by occlusion, `nlp.evidence`, where the backend has none). `now`: the
+        day relative dates count from, one for all texts or one per text (None: today).
         """
         ids = list(ids) if ids is not None else [None] * len(texts)
         records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
@@ -130,8 +130,19 @@ class Predictor:
         targets = [[*r.labels, *([URGENCY] if r.retention_flag else [])] for r in records]
         todo = [row for row, names in enumerate(targets) if names]
         if tokens is not None and all(encoded[row].offsets is not None for row in todo):
+            columns = {name: column for column, name in enumerate(self.target_names)}
+            temperature = self.config.temperatures
+            temperatures = dict.fromkeys(self.config.complaint_labels, temperature["complaint"])
+            temperatures[URGENCY] = temperature["urgency"]
             for row in todo:
-                records[row].evidence = self._attributed(records[row], texts[row], encoded[row], tokens[row])
+                record, offsets = records[row], encoded[row].offsets or []
+                bases = {label: record.scores[label] for label in record.labels}
+                if record.retention_flag:
+                    bases[URGENCY] = float(record.urgency_score or 0.0)
+                atoms = [(e.start, e.end) for e in record.entities]
+                record.evidence = attributed_evidence(
+                    texts[row], offsets, tokens[row], bases, columns, temperatures, atoms
+                )
             return
         found = explain(
             [texts[row] for row in todo],
@@ -142,22 +153,6 @@ class Predictor:
         )
         for row, evidence in zip(todo, found, strict=True):
             records[row].evidence = evidence
-
-    def _attributed(self, record: Prediction, text: str, encoded: Encoded, tokens: np.ndarray) -> dict:
-        bases = {label: record.scores[label] for label in record.labels}
-        if record.retention_flag:
-            bases[URGENCY] = float(record.urgency_score or 0.0)
-        labels = self.config.complaint_labels
-        temperature = self.config.temperatures
-        return attributed_evidence(
-            text,
-            encoded.offsets or [],
-            tokens,
-            bases,
-            columns={name: column for column, name in enumerate(self.target_names)},
-            temperatures=dict.fromkeys(labels, temperature["complaint"]) | {URGENCY: temperature["urgency"]},
-            atoms=[(e.start, e.end) for e in record.entities],
-        )
 
     def logits(self, texts: Sequence[str], batch_size: int = 64) -> dict[str, np.ndarray]:
         """Raw logits of every head, in input order (for calibration and evaluation)."""
