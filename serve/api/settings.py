@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from nlp.model_dir import DEFAULT_MODEL, MODEL_VARIABLE, default_model_dir
@@ -15,12 +15,14 @@ PRINTABLE_ASCII = re.compile(r"[!-~]+")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TRIAGE_", protected_namespaces=())
+    model_config = SettingsConfigDict(env_prefix="TRIAGE_", protected_namespaces=(), populate_by_name=True)
 
     model_dir: Path | None = Field(
         default_factory=default_model_dir,
-        description=f"Model directory (${MODEL_VARIABLE} or the project's {DEFAULT_MODEL} by default); "
-        "None starts without one (tests inject it).",
+        validation_alias=AliasChoices(MODEL_VARIABLE, "TRIAGE_MODEL_DIR"),
+        description=f"Model directory: ${MODEL_VARIABLE} as for every command (TRIAGE_MODEL_DIR, its "
+        f"older name, is still read), else the project's {DEFAULT_MODEL}; None starts without one "
+        "(tests inject it).",
     )
     backend: Literal["auto", "torch", "onnx"] = Field("auto", description="auto: ONNX when exported.")
     api_key: SecretStr | None = Field(None, description="When set, every /v1 route requires it.")

@@ -10,7 +10,7 @@ def serve(
     model: Annotated[
         Path | None,
         typer.Option(
-            "--model", "-m", help="Model directory [default: $TRIAGE_MODEL_DIR, else as other commands]."
+            "--model", "-m", help="Model directory [default: $TRIAGE_MODEL, else models/default]."
         ),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -33,11 +33,12 @@ def serve(
 
     import uvicorn
 
+    from nlp.model_dir import MODEL_VARIABLE
     from serve.api.logging import UVICORN_LOG_CONFIG
     from serve.api.main import create_app
 
     if model is not None:
-        os.environ["TRIAGE_MODEL_DIR"] = str(model)  # also read by the workers' app factory
+        os.environ[MODEL_VARIABLE] = str(model)  # also read by the workers' app factory
     settings = _checked_settings()
     workers = workers or usable_cores()
     options: dict[str, Any] = {

@@ -333,8 +333,17 @@ def test_an_unknown_backend_is_refused_when_settings_are_read(monkeypatch):
         Settings()
 
 
+def test_the_service_reads_the_model_variable_every_command_reads(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRIAGE_MODEL_DIR", raising=False)
+    monkeypatch.setenv("TRIAGE_MODEL", str(tmp_path / "a"))
+    assert Settings().model_dir == tmp_path / "a"
+    monkeypatch.delenv("TRIAGE_MODEL")
+    monkeypatch.setenv("TRIAGE_MODEL_DIR", str(tmp_path / "older-name"))
+    assert Settings().model_dir == tmp_path / "older-name"
+
+
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("TRIAGE_MODEL_DIR", str(tmp_path))
+    monkeypatch.setenv("TRIAGE_MODEL", str(tmp_path))
     monkeypatch.setenv("TRIAGE_API_KEY", "sesame-42")
     monkeypatch.setenv("TRIAGE_CORS_ORIGINS", "https://a.example, https://b.example")
     monkeypatch.setenv("TRIAGE_MAX_TEXT_CHARS", "500")
