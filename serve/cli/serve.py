@@ -9,9 +9,7 @@ import typer
 def serve(
     model: Annotated[
         Path | None,
-        typer.Option(
-            "--model", "-m", help="Model directory [default: $TRIAGE_MODEL, else models/default]."
-        ),
+        typer.Option("--model", "-m", help="Model directory [default: $TRIAGE_MODEL, else models/default]."),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
