@@ -1,7 +1,7 @@
 """Head + tail truncation and token offsets (`nlp.encoding`), directly."""
 
 from nlp.encoding import HEAD_SHARE, encode, head_and_tail, pad
-from tests.conftest import TINY_WORDS
+from tests.helpers import TINY_WORDS
 from training.tokenizer import build_tokenizer
 
 

@@ -10,7 +10,7 @@ import torch
 
 from nlp.evidence import MAX_SPANS, MAX_UNITS, MAX_VARIANTS, Phrase, explain, select, units
 from nlp.predictor import Predictor
-from tests.conftest import TINY_WORDS, HeadsOnly, tiny_model_dir
+from tests.helpers import TINY_WORDS, HeadsOnly, tiny_model_dir
 
 FILLER = ["заказ", "курьер", "опоздал", "приложение", "спасибо", "деньги"]
 APP, REFUND = "вылетает", "вернули"

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from serve.api.main import create_app
 from serve.api.settings import Settings
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 URL_ATTRIBUTE = re.compile(r"""(?:src|href|url)\s*[:=]\s*['"]([^'"]+)['"]""")
 

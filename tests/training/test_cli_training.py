@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from serve.cli import app
-from tests.conftest import TICKETS
+from tests.helpers import TICKETS, tiny_checkpoint
 
 pytestmark = pytest.mark.slow
 
@@ -134,23 +134,6 @@ def test_predict_csv_input(trained, tmp_path):
 def test_bad_training_arguments_exit_with_a_clear_error(small_data, tmp_path):
     result = runner.invoke(app, train_command(small_data, tmp_path, "--epochs", "0"))
     assert result.exit_code == 2 and "epochs must be ≥ 1" in result.output
-
-
-def tiny_checkpoint(path, texts: list[str]):
-    """A tiny BERT checkpoint directory, as `--base-model` expects (built here, never downloaded)."""
-    from transformers import BertConfig, BertModel
-
-    from training.tokenizer import build_tokenizer, normalized_words
-
-    words = sorted({word for text in texts for word in normalized_words(text)})
-    tokenizer = build_tokenizer(words, max_tokens=64)
-    config = BertConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-        intermediate_size=37, max_position_embeddings=64,
-    )  # fmt: skip
-    BertModel(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
 
 
 def test_train_from_a_base_checkpoint(small_data, tmp_path):

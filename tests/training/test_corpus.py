@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 
 from nlp.labels import CHANNELS, COMPLAINT_LABELS, SENTIMENTS, URGENCIES
-from tests.conftest import ROOT, SPLITS
 from tests.exact_pairs import exact_near_duplicate_pairs
+from tests.helpers import ROOT, SPLITS
 from training.data.breadth import openings, phrases
 from training.data.dedup import NEAR_DUPLICATE_JACCARD
 from training.data.stats import hard_case_traits

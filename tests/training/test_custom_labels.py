@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 
 from nlp.labels import COMPLAINT_LABELS
 from serve.cli import app
-from tests.conftest import write_jsonl
-from tests.training.test_cli_training import tiny_checkpoint
+from tests.helpers import ROOT, tiny_checkpoint, write_jsonl
 
 pytestmark = pytest.mark.slow
 
@@ -239,8 +238,6 @@ def test_a_label_seen_only_in_dev_is_an_error_not_dropped(base, tmp_path):
 
 
 def test_the_shipped_telecom_example_validates_against_its_label_file():
-    from tests.conftest import ROOT
-
     folder = ROOT / "data" / "examples" / "telecom"
     result = runner.invoke(
         app, ["data", "validate", "--labels", str(folder / "labels.yaml"), str(folder / "tickets.jsonl")]

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from nlp.model import IGNORE
 from serve.cli import app
-from tests.conftest import TICKETS, TINY_WORDS, tiny_model_dir
+from tests.helpers import TICKETS, TINY_WORDS, tiny_model_dir
 from training.distillation import TeacherScores, distillation_examples, unlabelled_texts
 from training.examples import Examples
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from serve.cli import app
-from tests.conftest import write_jsonl
+from tests.helpers import write_jsonl
 from training.errors import Decisions, compare, error_lists
 
 LABELS = ["late_delivery", "app_issue"]

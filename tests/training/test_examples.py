@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nlp.model import IGNORE
-from tests.conftest import good_record, write_jsonl
+from tests.helpers import good_record, write_jsonl
 from training.examples import Examples, load_examples, load_extra
 from training.extra import parse_renames, resolve
 

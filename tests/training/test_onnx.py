@@ -6,7 +6,7 @@ import pytest
 
 from nlp import Predictor
 from nlp.backends import OnnxBackend, TorchBackend, resolve_backend
-from tests.conftest import tiny_model_dir
+from tests.helpers import good_record, tiny_model_dir, write_jsonl
 from training.export import check_parity, export_onnx
 
 TEXTS = ["курьер опоздал !", "спасибо", "приложение вылетает , деньги не вернули ?", "заказ " * 30]
@@ -58,7 +58,6 @@ def test_cli_export_reports_parity_and_keeps_agreeing_files(tmp_path):
     from typer.testing import CliRunner
 
     from serve.cli import app
-    from tests.conftest import good_record, write_jsonl
 
     model_dir = tiny_model_dir(tmp_path / "model")
     data = write_jsonl(tmp_path / "dev.jsonl", [good_record(id=str(i), text=t) for i, t in enumerate(TEXTS)])

@@ -4,7 +4,7 @@ import pytest
 from typer.testing import CliRunner
 
 from serve.cli import app
-from tests.conftest import good_record, write_jsonl
+from tests.helpers import good_record, write_jsonl
 from training.data.breadth import openings, phrases
 from training.data.records import TicketRecord
 from training.data.stats import build_tables, hard_case_traits

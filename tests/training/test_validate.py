@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from serve.cli import app
-from tests.conftest import good_record, write_jsonl
+from tests.helpers import good_record, write_jsonl
 from training.data.validate import validate_files
 
 BAD_RECORDS = [

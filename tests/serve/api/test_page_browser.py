@@ -3,7 +3,6 @@
 import socket
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,14 +12,10 @@ from nlp.prediction import Entity, Evidence
 from serve.api.deps import get_predictor
 from serve.api.main import create_app
 from serve.api.settings import Settings
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 MESSAGE = "😡 Заказ 190460 опять опоздал! <img src=x onerror=window.__xss=1> пишите на a@b.ru"
 
 

@@ -16,7 +16,7 @@ from serve.api.deps import get_predictor
 from serve.api.logging import JsonFormatter
 from serve.api.main import create_app
 from serve.api.settings import Settings
-from tests.conftest import HeadsOnly
+from tests.helpers import HeadsOnly
 
 
 @pytest.fixture(scope="module")

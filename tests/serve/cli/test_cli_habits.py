@@ -14,7 +14,7 @@ from nlp.labels import COMPLAINT_LABELS, SENTIMENTS, URGENCIES
 from nlp.prediction import Prediction
 from serve.cli import app
 from serve.predict import possible_labels, urgency_text
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 runner = CliRunner()
 COMMANDS = [

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from nlp.model_dir import PROJECT_ROOT, default_model_dir
 from serve.cli import app
-from tests.serve.tagging.test_tagging import archive_rows, write_archive
+from tests.helpers import archive_rows, write_archive
 
 runner = CliRunner()
 

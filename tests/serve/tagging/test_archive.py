@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from nlp.labels import CHANNELS
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 ARCHIVE = ROOT / "data" / "examples" / "archive.csv"
 COLUMNS = ["id", "customer_id", "created_at", "channel", "text"]

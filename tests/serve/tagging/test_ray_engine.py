@@ -16,7 +16,7 @@ from nlp import Predictor
 from serve.cli import app
 from serve.tagging import ray_engine
 from serve.tagging.job import TagJob
-from tests.serve.tagging.test_tagging import archive_rows
+from tests.helpers import archive_rows
 
 pytestmark = [
     pytest.mark.ray,

@@ -4,8 +4,7 @@ a click on the planted spike's bar shows its messages, and the filters act on wh
 import pytest
 
 from serve.tagging.report import render_report
-from tests.serve.api.test_page_browser import CHROMIUM, CHROMIUM_ARGS
-from tests.serve.tagging.test_report_drill import CRASH, SPIKE_DAY, planted
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, CRASH, SPIKE_DAY, planted
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ accounting, the limits for big archives, and a page that needs nothing from the 
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from typer.testing import CliRunner
 
@@ -11,32 +11,7 @@ from serve.cli import app
 from serve.tagging import report
 from serve.tagging.report import DailyCounts, Totals, drill_from_messages, render_report
 from serve.tagging.report_page import page_data
-from serve.tagging.tagged import Message
-
-T0 = datetime(2026, 10, 1, 9, tzinfo=timezone.utc)
-SPIKE_DAY = T0.date() + timedelta(days=15)
-CRASH = "Приложение вылетает при оплате, третий раз"
-
-
-def message(i, day, labels=(), channel="chat", text="", evidence=None):
-    return Message(f"c{i}", T0 + timedelta(days=day, minutes=i), channel, tuple(labels), "negative", 0.7,
-                   True, id=f"m{day}-{i}", text=text or f"сообщение {i}", urgency="high",
-                   evidence=evidence or {})  # fmt: skip
-
-
-def planted() -> list[Message]:
-    """20 quiet days (one app_issue every other day, a calm message daily); on day 15 six
-    app_issue messages (four in the app, two by e-mail) with their evidence."""
-    at = CRASH.index("вылетает")
-    evidence = {"app_issue": [{"text": "вылетает", "start": at, "end": at + 8, "weight": 0.5}]}
-    messages = [message(100, day, ["app_issue"] if day % 2 else []) for day in range(20) if day != 15]
-    messages += [message(200 + day, day, []) for day in range(20)]
-    messages += [
-        message(i, 15, ["app_issue", "payment_issue"] if i < 2 else ["app_issue"],
-                "email" if i % 3 == 0 else "app", CRASH, evidence)
-        for i in range(6)
-    ]  # fmt: skip
-    return messages
+from tests.helpers import CRASH, SPIKE_DAY, message, planted
 
 
 def test_the_planted_spike_carries_its_messages_with_text_labels_and_evidence():

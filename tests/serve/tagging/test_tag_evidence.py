@@ -9,8 +9,7 @@ from typer.testing import CliRunner
 from nlp import Predictor
 from serve.cli import app
 from serve.tagging.job import TagJob
-from tests.conftest import tiny_model_dir
-from tests.serve.tagging.test_tagging import read_output, write_archive
+from tests.helpers import HeadsOnly, read_output, tiny_model_dir, write_archive
 
 ROWS = [
     {"id": "a", "created_at": "2025-06-10T09:00:00", "text": "заказ № 4471-220 вчера курьер опоздал"},
@@ -87,8 +86,6 @@ def test_cli_tag_explains_by_default_when_evidence_costs_no_extra_rows(every_lab
 
 
 def test_only_a_backend_with_token_terms_attributes_evidence(tiny_model):
-    from tests.conftest import HeadsOnly
-
     predictor = Predictor.load(tiny_model, backend="torch")
     assert predictor.attributes_evidence
     occluding = Predictor(predictor.config, predictor.tokenizer, HeadsOnly(predictor.backend))

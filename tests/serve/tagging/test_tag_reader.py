@@ -10,7 +10,7 @@ from nlp import Predictor
 from nlp.io.rows import read_rows
 from serve.cli import app
 from serve.tagging.job import TagJob
-from tests.serve.tagging.test_tagging import archive_rows, read_output, write_archive
+from tests.helpers import archive_rows, read_output, write_archive
 
 HEADER = "id,customer_id,created_at,channel,text\n"
 

@@ -10,7 +10,7 @@ from serve.cli import app
 from serve.tagging import durable, parts
 from serve.tagging.job import TagJob
 from serve.tagging.refused import Refused
-from tests.serve.tagging.test_tagging import archive_rows, read_output, write_archive
+from tests.helpers import archive_rows, read_output, write_archive
 
 
 @pytest.fixture(scope="module")

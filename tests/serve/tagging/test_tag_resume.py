@@ -15,7 +15,7 @@ from nlp import Predictor
 from serve.cli import app
 from serve.tagging.job import TagJob
 from serve.tagging.refused import Refused
-from tests.serve.tagging.test_tagging import KILL_SCRIPT, archive_rows, subprocess_env, write_archive
+from tests.helpers import KILL_SCRIPT, archive_rows, subprocess_env, write_archive
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,11 @@
 """`triage tag`: formats, rejects with reasons, row accounting, resume after a kill."""
 
-import csv
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -17,38 +13,7 @@ from nlp import Predictor
 from serve.cli import app
 from serve.tagging.job import TagJob
 from serve.tagging.records import SCORE_PREFIX, Columns
-from tests.conftest import ROOT
-
-TEXTS = ["курьер опоздал !", "спасибо", "приложение вылетает", "деньги не вернули ?", "заказ курьер"]
-
-
-def archive_rows(count: int) -> list[dict]:
-    return [
-        {"id": f"m{i}", "customer_id": f"c{i % 7}", "created_at": f"2026-10-{1 + i % 28:02d}",
-         "channel": "chat", "text": TEXTS[i % len(TEXTS)] + f" {i}"}
-        for i in range(count)
-    ]  # fmt: skip
-
-
-def write_archive(path, rows: list[dict]) -> None:
-    if path.suffix == ".parquet":
-        pq.write_table(pa.Table.from_pylist(rows), path)
-    elif path.suffix == ".jsonl":
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    else:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, list(rows[0]), delimiter="\t" if path.suffix == ".tsv" else ",")
-            writer.writeheader()
-            writer.writerows(rows)
-
-
-def read_output(path) -> list[dict]:
-    if path.suffix == ".parquet":
-        return pq.read_table(path).to_pylist()
-    if path.suffix == ".jsonl":
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t" if path.suffix == ".tsv" else ","))
+from tests.helpers import KILL_SCRIPT, archive_rows, read_output, subprocess_env, write_archive
 
 
 @pytest.fixture(scope="module")
@@ -119,28 +84,6 @@ def test_cli_tag_creates_the_output_folder(tiny_model, tmp_path):
     result = CliRunner().invoke(app, ["tag", str(source), "--out", str(target), "--model", str(tiny_model)])
     assert result.exit_code == 0, result.output
     assert target.exists() and not target.with_name("out.csv.lock").exists()
-
-
-KILL_SCRIPT = """
-import sys, time
-from nlp import Predictor
-from serve.tagging.job import TagJob
-import serve.tagging.job as job
-
-predictor = Predictor.load(sys.argv[1])
-original = job.TagJob._tag_chunk
-def slow(self, *args):
-    original(self, *args)
-    print("chunk", flush=True)
-    time.sleep(0.3)
-job.TagJob._tag_chunk = slow
-TagJob(job.Path(sys.argv[2]), job.Path(sys.argv[3]), chunk_rows=10).run(predictor, resume=sys.argv[4] == "1")
-"""
-
-
-def subprocess_env() -> dict:
-    """This checkout's code first, whatever the virtualenv has installed."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
 def test_resume_after_kill_9_gives_the_same_output(tiny_model, predictor, tmp_path):
