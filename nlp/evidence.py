@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain, zip_longest
+from typing import overload
 
 import numpy as np
 
@@ -166,7 +167,12 @@ def explain(
     return results
 
 
-def log_odds(probabilities: np.ndarray) -> np.ndarray:
+@overload
+def log_odds(probabilities: np.floating) -> np.floating: ...
+@overload
+def log_odds(probabilities: np.ndarray) -> np.ndarray: ...
+def log_odds(probabilities: np.ndarray | np.floating) -> np.ndarray | np.floating:
+    """log(p / (1 - p)) of one probability or of each, clipped away from 0 and 1."""
     clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
     return np.log(clipped) - np.log1p(-clipped)
 

@@ -6,6 +6,7 @@ Importing this module registers the classes with the transformers Auto classes, 
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -28,6 +29,14 @@ class TriageOutput(ModelOutput):
     token_scores: torch.Tensor | None = None
     """(batch, tokens, labels + 1, 2): per token and per complaint label (then the urgency «high»
     margin), its term of the logit and its pooling weight (`TriageModel.token_scores`)."""
+
+
+class HeadLogits(NamedTuple):
+    """The three heads' logits, as `TriageOutput` carries them (there each may be None)."""
+
+    complaint: torch.Tensor
+    sentiment: torch.Tensor
+    urgency: torch.Tensor
 
 
 class AttentionPool(nn.Module):
@@ -100,15 +109,20 @@ class TriageModel(PreTrainedModel):
         weights = self.pool_weights(hidden, attention_mask)
         pooled = self.dropout(torch.einsum("btq,bth->bqh", weights, hidden))
         labels = self.complaint_head.shape[0]
+        logits = HeadLogits(
+            complaint=(pooled[:, :labels] * self.complaint_head).sum(-1) + self.complaint_bias,
+            sentiment=self.sentiment_head(pooled[:, labels]),
+            urgency=self.urgency_head(pooled[:, labels + 1]),
+        )
         output = TriageOutput(
-            complaint_logits=(pooled[:, :labels] * self.complaint_head).sum(-1) + self.complaint_bias,
-            sentiment_logits=self.sentiment_head(pooled[:, labels]),
-            urgency_logits=self.urgency_head(pooled[:, labels + 1]),
+            complaint_logits=logits.complaint,
+            sentiment_logits=logits.sentiment,
+            urgency_logits=logits.urgency,
         )
         if return_token_scores:
             output.token_scores = self.token_scores(hidden, weights)
         if complaint_labels is not None or sentiment is not None or urgency is not None:
-            output.loss = multitask_loss(output, complaint_labels, complaint_mask, sentiment, urgency)
+            output.loss = multitask_loss(logits, complaint_labels, complaint_mask, sentiment, urgency)
         return output
 
     def pool_weights(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -132,21 +146,21 @@ class TriageModel(PreTrainedModel):
 
 
 def multitask_loss(
-    output: TriageOutput,
+    logits: HeadLogits,
     complaint_labels: torch.Tensor | None,
     complaint_mask: torch.Tensor | None,
     sentiment: torch.Tensor | None,
     urgency: torch.Tensor | None,
 ) -> torch.Tensor:
     """Sum of the three heads' losses; each counts only the records annotated for it."""
-    loss = output.complaint_logits.new_zeros(())
+    loss = logits.complaint.new_zeros(())
     if complaint_labels is not None:
-        loss = loss + masked_bce(output.complaint_logits, complaint_labels.float(), complaint_mask)
-    for logits, target in ((output.sentiment_logits, sentiment), (output.urgency_logits, urgency)):
+        loss = loss + masked_bce(logits.complaint, complaint_labels.float(), complaint_mask)
+    for head, target in ((logits.sentiment, sentiment), (logits.urgency, urgency)):
         if target is not None and target.is_floating_point():
-            loss = loss + soft_cross_entropy(logits, target)
+            loss = loss + soft_cross_entropy(head, target)
         elif target is not None and bool((target != IGNORE).any()):
-            loss = loss + nn.functional.cross_entropy(logits, target, ignore_index=IGNORE)
+            loss = loss + nn.functional.cross_entropy(head, target, ignore_index=IGNORE)
     return loss
 
 

@@ -77,27 +77,28 @@ class Predictor:
         day relative dates count from, one for all texts or one per text (None: today).
         """
         ids = list(ids) if ids is not None else [None] * len(texts)
-        records = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
-        good = [index for index, record in enumerate(records) if record is None]
-        encoded = encode(self.tokenizer, [texts[index] for index in good], self.config.max_tokens)
+        rejected = [self._rejected(text, i) for text, i in zip(texts, ids, strict=True)]
+        good = [index for index, record in enumerate(rejected) if record is None]
+        good_texts = [_accepted(texts[index]) for index in good]
+        encoded = encode(self.tokenizer, good_texts, self.config.max_tokens)
         forward = self._forward_soon(encoded, batch_size)
         days = list(now) if isinstance(now, Sequence) else [now] * len(texts)
-        found = [extract_entities(texts[index], days[index]) if entities else [] for index in good]
-        languages = [detect_language(texts[index]) for index in good]
+        found = [
+            extract_entities(text, days[i]) if entities else []
+            for i, text in zip(good, good_texts, strict=True)
+        ]
+        languages = [detect_language(text) for text in good_texts]
         logits, tokens = forward()
         probs = probabilities(self.config, logits)
         chosen = label_decisions(self.config, probs["complaint"])
         urgency, flags = urgency_decisions(self.config, probs["urgency"])
-        for row, (index, record) in enumerate(
-            zip(good, self._records(probs, chosen, urgency, flags), strict=True)
-        ):
+        classified = list(self._records(probs, chosen, urgency, flags))
+        for row, (index, record) in enumerate(zip(good, classified, strict=True)):
             record.id, record.truncated = ids[index], encoded[row].truncated
             record.language, record.entities = languages[row], found[row]
-            records[index] = record
         if evidence:
-            kept = [records[index] for index in good]
-            self._explain(kept, [texts[index] for index in good], encoded, tokens, batch_size)
-        return records  # type: ignore[return-value]
+            self._explain(classified, good_texts, encoded, tokens, batch_size)
+        return _in_input_order(rejected, classified)
 
     @cached_property
     def attributes_evidence(self) -> bool:
@@ -227,6 +228,18 @@ class Predictor:
                 retention_flag=flag,
                 model_version=self.version,
             )
+
+
+def _accepted(text: object) -> str:
+    """A text `Predictor._rejected` let through."""
+    assert isinstance(text, str), "only strings are accepted"
+    return text
+
+
+def _in_input_order(rejected: list[Prediction | None], classified: list[Prediction]) -> list[Prediction]:
+    """The rejected inputs' records, each None (an accepted input) replaced by the next classified one."""
+    remaining = iter(classified)
+    return [record if record is not None else next(remaining) for record in rejected]
 
 
 def _rounded(names: Sequence[str], values: list[float]) -> dict[str, float]:

@@ -61,8 +61,13 @@ class Taxonomy:
     def of(
         cls, names: Iterable[str], source: str = "data", info: Mapping[str, Mapping[str, str]] | None = None
     ) -> "Taxonomy":
-        specs = (LabelSpec(name, **dict((info or {}).get(name, {}))) for name in names)
+        specs = (_described_label(name, (info or {}).get(name, {})) for name in names)
         return cls(tuple(specs), source)
+
+
+def _described_label(name: str, info: Mapping[str, str]) -> LabelSpec:
+    """A label with its stored display name and description (as `LabelSpec.info` gives them)."""
+    return LabelSpec(name, display=info.get("display", ""), description=info.get("description", ""))
 
 
 def default_taxonomy() -> Taxonomy:

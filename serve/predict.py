@@ -113,7 +113,7 @@ def _block(text: str, record: Prediction, thresholds: dict[str, float]) -> Table
     block.add_row("complaints", "\n".join(complaints) or "—")
     if possible := possible_labels(record, thresholds):
         block.add_row("possible", "\n".join(_named(name, record.scores[name]) for name in possible))
-    block.add_row("sentiment", _named(record.sentiment, record.sentiment_scores[record.sentiment]))
+    block.add_row("sentiment", _sentiment_text(record))
     block.add_row("urgency", urgency_text(record) + _phrases(record.evidence.get("urgency")))
     if record.entities:
         block.add_row("entities", ", ".join(f"{e.type} {escape(e.text)}" for e in record.entities))
@@ -124,9 +124,17 @@ def _named(code: str, score: float) -> str:
     return f"{escape(display_name(code))} {score:.2f}"
 
 
+def _sentiment_text(record: Prediction) -> str:
+    if record.sentiment is None:
+        raise ValueError(f"record {record.id}: not classified, no sentiment to show")
+    return _named(record.sentiment, record.sentiment_scores[record.sentiment])
+
+
 def urgency_text(record: Prediction) -> str:
     """«средняя · P(высокая) 0.02»: the class, then the probability of the flag's class, so that
     the two numbers never seem to contradict each other."""
+    if record.urgency is None or record.urgency_score is None:
+        raise ValueError(f"record {record.id}: not classified, no urgency to show")
     flag = " · [bold red]⚑ retention[/]" if record.retention_flag else ""
     chance = f"P({display_name(RETENTION_URGENCY)}) {record.urgency_score:.2f}"
     return f"{display_name(record.urgency)} · {chance}{flag}"

@@ -123,16 +123,24 @@ class TrainingArguments:
             return replace(recipe, epochs=DISTIL_EPOCHS[self.is_navec])
         return recipe
 
+    @property
+    def settings(self) -> Recipe:
+        """The encoder-dependent settings this run uses: each one given, else the recipe's
+        (after `__post_init__` the fields themselves hold the same values, typed as optional)."""
+        given = {item.name: getattr(self, item.name) for item in fields(Recipe)}
+        return replace(self.recipe, **{name: value for name, value in given.items() if value is not None})
+
     def _checks(self) -> dict[str, bool]:
+        settings = self.settings
         return {
-            "epochs must be ≥ 1": self.epochs >= 1,
+            "epochs must be ≥ 1": settings.epochs >= 1,
             "batch_size must be ≥ 1": self.batch_size >= 1,
-            "learning_rate must be > 0": self.learning_rate > 0,
-            "head_learning_rate must be > 0": self.head_learning_rate > 0,
+            "learning_rate must be > 0": settings.learning_rate > 0,
+            "head_learning_rate must be > 0": settings.head_learning_rate > 0,
             "warmup_ratio must be in [0, 1)": 0 <= self.warmup_ratio < 1,
-            "word_dropout must be in [0, 0.5]": 0 <= self.word_dropout <= 0.5,
-            "max_tokens must be ≥ 8": self.max_tokens >= 8,
-            "pooling must be attention or mean": self.pooling in ("attention", "mean"),
+            "word_dropout must be in [0, 0.5]": 0 <= settings.word_dropout <= 0.5,
+            "max_tokens must be ≥ 8": settings.max_tokens >= 8,
+            "pooling must be attention or mean": settings.pooling in ("attention", "mean"),
             "hidden_size must be a multiple of 4, ≤ 300": self.hidden_size % 4 == 0
             and 0 < self.hidden_size <= 300,
             "max_steps must be ≥ 1": self.max_steps is None or self.max_steps >= 1,

@@ -81,16 +81,18 @@ class Optimizers:
     def __init__(self, model: TriageModel, args: TrainingArguments, total: int) -> None:
         from transformers import get_linear_schedule_with_warmup
 
-        if args.freeze_embeddings:
+        settings = args.settings
+        if settings.freeze_embeddings:
             model.encoder.get_input_embeddings().weight.requires_grad_(False)
-        sparse, groups = [], {}
+        sparse: list[torch.nn.Parameter] = []
+        groups: dict[tuple[float, bool], list[torch.nn.Parameter]] = {}
         for name, parameter in model.named_parameters():
             if not parameter.requires_grad:
                 continue
             if _is_sparse(model, parameter):
                 sparse.append(parameter)
                 continue
-            lr = args.learning_rate if name.startswith("encoder.") else args.head_learning_rate
+            lr = settings.learning_rate if name.startswith("encoder.") else settings.head_learning_rate
             decays = not (parameter.ndim < 2 or "LayerNorm" in name or "embeddings" in name)
             groups.setdefault((lr, decays), []).append(parameter)
         self.dense = [parameter for group in groups.values() for parameter in group]
@@ -98,9 +100,11 @@ class Optimizers:
             {"params": params, "lr": lr, "weight_decay": args.weight_decay if decays else 0.0}
             for (lr, decays), params in groups.items()
         ]
-        self.optimizers = [torch.optim.AdamW(param_groups, lr=args.learning_rate)]
+        self.optimizers: list[torch.optim.Optimizer] = [
+            torch.optim.AdamW(param_groups, lr=settings.learning_rate)
+        ]
         if sparse:
-            self.optimizers.append(torch.optim.SparseAdam(sparse, lr=args.learning_rate))
+            self.optimizers.append(torch.optim.SparseAdam(sparse, lr=settings.learning_rate))
         warmup = int(total * args.warmup_ratio)
         self.schedules = [get_linear_schedule_with_warmup(o, warmup, total) for o in self.optimizers]
 
@@ -139,22 +143,23 @@ def train_model(
 ) -> TrainResult:
     """Train in place; the model ends with the weights of its best epoch on `evaluate`."""
     seed_everything(args.seed)
+    settings = args.settings
     rng = np.random.default_rng(args.seed)
     encoded = encode(tokenizer, train.texts, model.config.max_tokens)
     lengths = np.array([len(item.ids) for item in encoded])
     steps_per_epoch = -(-len(train) // args.batch_size)
-    total = min(steps_per_epoch * args.epochs, args.max_steps or 10**12)
+    total = min(steps_per_epoch * settings.epochs, args.max_steps or 10**12)
     optimizers = Optimizers(model, args, total)
     result, best, best_state, started = TrainResult(), -1.0, None, time.perf_counter()
     with progress_bar() as progress:
         task = progress.add_task("training", total=total, loss=0.0)
-        for epoch in range(1, args.epochs + 1):
+        for epoch in range(1, settings.epochs + 1):
             model.train()
             for batch in _limited(epoch_batches(lengths, args.batch_size, rng), total - result.steps):
                 inputs = tensors(encoded, train, batch, tokenizer.pad_token_id or 0)
-                if args.word_dropout and tokenizer.unk_token_id is not None:
+                if settings.word_dropout and tokenizer.unk_token_id is not None:
                     ids, mask = inputs["input_ids"].numpy(), inputs["attention_mask"].numpy()
-                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, args.word_dropout, rng)
+                    dropped = word_dropout(ids, mask, tokenizer.unk_token_id, settings.word_dropout, rng)
                     inputs["input_ids"] = torch.from_numpy(dropped)
                 loss = model(**inputs).loss
                 loss.backward()
@@ -172,6 +177,8 @@ def train_model(
                 best, best_state, result.best_epoch = score, copy.deepcopy(model.state_dict()), epoch
             if result.steps >= total or epoch - result.best_epoch >= args.patience:
                 break
+    if best_state is None:
+        raise RuntimeError(f"no epoch had a dev score to keep (scores: {result.history})")
     model.load_state_dict(best_state)
     result.seconds = time.perf_counter() - started
     return result

@@ -90,12 +90,13 @@ def _subset(examples: Examples, index: np.ndarray) -> Examples:
 
 
 def build(args: TrainingArguments, texts: list[str], taxonomy: Taxonomy):
+    settings = args.settings
     if not args.is_navec:
         base = resolve_base(args.base_model)
-        model, tokenizer = checkpoint_model(base, args.max_tokens, args.pooling, taxonomy)
+        model, tokenizer = checkpoint_model(base, settings.max_tokens, settings.pooling, taxonomy)
         return model, tokenizer, {"encoder": args.base_model}
     model, tokenizer, vocabulary = navec_model(
-        texts, args.max_tokens, args.seed, args.hidden_size, args.pooling, taxonomy
+        texts, settings.max_tokens, args.seed, args.hidden_size, settings.pooling, taxonomy
     )
     share = float(vocabulary.pretrained.mean())
     return (
@@ -114,7 +115,7 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
     splits = load_splits(parts, taxonomy, args.seed)
     extras = {spec: parts[spec].examples(taxonomy) for spec in args.extra}
     train = Examples.concatenate([splits["train"], *extras.values()])
-    teacher_info = {}
+    teacher_info: dict[str, str] = {}
     if args.teacher is not None:
         train, teacher_info = distilled(args, train, splits, taxonomy.names, console)
     model, tokenizer, encoder_info = build(args, train.texts, taxonomy)
@@ -163,24 +164,27 @@ def distilled(
         unlabelled_texts,
     )
 
-    teacher = TriageConfig.from_pretrained(args.teacher)
+    teacher_dir = args.teacher
+    if teacher_dir is None:
+        raise ValueError("distillation needs a teacher: a model directory (--teacher)")
+    teacher = TriageConfig.from_pretrained(teacher_dir)
     if teacher.complaint_labels != list(labels):
         raise ValueError(
-            f"the teacher {args.teacher} has the labels {teacher.complaint_labels}, the data {list(labels)}: "
+            f"the teacher {teacher_dir} has the labels {teacher.complaint_labels}, the data {list(labels)}: "
             "distil on the data the teacher was trained on"
         )
     files = args.unlabelled or default_unlabelled()
     held_out = {text for name in ("dev", "test") if name in splits for text in splits[name].texts}
     texts = unlabelled_texts(files, held_out | set(train.texts), args.max_unlabelled)
     console.print(
-        f"distilling {args.teacher} ({teacher.model_version}): {len(train)} labelled + "
+        f"distilling {teacher_dir} ({teacher.model_version}): {len(train)} labelled + "
         f"{len(texts)} unlabelled texts from {len(files)} file(s)"
     )
     examples = distillation_examples(
-        train, teacher_scores(args.teacher, train.texts), texts, teacher_scores(args.teacher, texts)
+        train, teacher_scores(teacher_dir, train.texts), texts, teacher_scores(teacher_dir, texts)
     )
     info = {
-        "teacher": f"{teacher.model_version} ({args.teacher})",
+        "teacher": f"{teacher.model_version} ({teacher_dir})",
         "unlabelled texts": f"{len(texts)} from {', '.join(str(path) for path in files) or 'none'}",
     }
     return examples, info

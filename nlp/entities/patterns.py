@@ -38,7 +38,8 @@ class Match:
     type: str
     start: int
     end: int
-    value: str
+    value: str | float | None
+    """As `Entity.value`: roubles for a sum, an ISO date (None where the day does not exist), digits."""
 
 
 def digits(text: str) -> str:

@@ -28,15 +28,20 @@ def windows(
         if lead is not None:
             ahead = lead.search(text, start, found.start())
             start = ahead.start() if ahead else found.start()
-        end = (
-            _snap_right(text, found.end() + after) if trail is None else trail.match(text, found.end()).end()
-        )
+        end = _snap_right(text, found.end() + after) if trail is None else _trail_end(text, trail, found)
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
     for start, end in spans:
         yield start, end
+
+
+def _trail_end(text: str, trail: re.Pattern, trigger: re.Match) -> int:
+    """Where `trail`, matched right after the trigger, ends."""
+    found = trail.match(text, trigger.end())
+    assert found is not None, "a trail pattern matches the empty string too"
+    return found.end()
 
 
 def _snap_left(text: str, position: int) -> int:

@@ -55,7 +55,9 @@ class Archive:
         channel = f"coalesce(nullif(CAST({_q(columns.channel)} AS VARCHAR), ''), 'unknown')"
         if columns.channel not in types:
             channel = "'unknown'"
-        value = f"TRY_CAST({_q(value_column)} AS DOUBLE)" if value_column in types else "NULL::DOUBLE"
+        value = "NULL::DOUBLE"
+        if value_column is not None and value_column in types:
+            value = f"TRY_CAST({_q(value_column)} AS DOUBLE)"
         urgency = "CAST(urgency AS VARCHAR)" if "urgency" in types else "NULL::VARCHAR"
         sentiment = "CAST(sentiment AS VARCHAR)" if "sentiment" in types else "NULL::VARCHAR"
         self.db.execute(f"""

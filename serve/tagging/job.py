@@ -27,6 +27,7 @@ from serve.tagging.preflight import check_collisions, check_drift, check_paths, 
 from serve.tagging.records import (
     Columns,
     output_row,
+    parsed_fields,
     prediction_columns,
     reject_record,
     rejection,
@@ -181,18 +182,20 @@ class TagJob:
     ) -> None:
         """Writes the chunk's tagged part, then its summary, which marks the chunk as done."""
         json_cells = fmt != "jsonl"
-        for row, prediction in zip(good, predictions, strict=True):
-            prediction.truncated = prediction.truncated or len(row.fields[self.columns.text]) > self.text_cap
-        tagged = [output_row(row.fields, p, json_cells) for row, p in zip(good, predictions, strict=True)]
+        fields = [parsed_fields(row) for row in good]
+        for row_fields, prediction in zip(fields, predictions, strict=True):
+            prediction.truncated = prediction.truncated or len(row_fields[self.columns.text]) > self.text_cap
+        tagged = [output_row(f, p, json_cells) for f, p in zip(fields, predictions, strict=True)]
         if tagged:
             write_part(self._rows_part(index, fmt), tagged, fmt, self.output_columns)
         summary = Summary(rows=rows, tagged=len(tagged), rejected=rows - len(tagged))
-        for row, prediction in zip(good, predictions, strict=True):
+        for row, row_fields, prediction in zip(good, fields, predictions, strict=True):
             summary.labels.update(prediction.labels)
             summary.sentiment[prediction.sentiment] += 1
             if prediction.retention_flag:
                 summary.flagged_messages += 1
-                summary.flagged_customers.add(str(row.fields.get(self.columns.customer) or f"row {row.line}"))
+                customer = row_fields.get(self.columns.customer)
+                summary.flagged_customers.add(str(customer or f"row {row.line}"))
         atomic_write(self._summary(index), lambda handle: handle.write(summary.dumps()))
 
     def finish(self, fmt: str) -> Summary:
@@ -228,14 +231,14 @@ class TagJob:
 
 def texts_and_ids(rows: list[RawRow], columns: Columns, cap: int) -> tuple[list[str], list[str]]:
     """The texts the model reads (the first `cap` characters) and the rows' ids."""
-    return [capped(row.fields[columns.text], cap) for row in rows], [
+    return [capped(parsed_fields(row)[columns.text], cap) for row in rows], [
         row_id(row, columns.id) or str(row.line) for row in rows
     ]
 
 
 def message_day(row: RawRow, columns: Columns) -> date | None:
     """The day a message was written (its time column), for «вчера» and dates without a year."""
-    value = row.fields.get(columns.time)
+    value = parsed_fields(row).get(columns.time)
     if isinstance(value, date):  # Parquet timestamps and dates arrive parsed
         return value.date() if isinstance(value, datetime) else value
     moment = parse_time(value)

@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -195,7 +195,7 @@ class ShardSource(Datasource):
                     num_rows=shard.good,
                     size_bytes=shard.path.stat().st_size,
                     exec_stats=None,
-                    input_files=[str(shard.path)],
+                    input_files=(str(shard.path),),
                 ),
             )
             for shard in self.shards
@@ -236,7 +236,7 @@ def _dataset(
     )
 
 
-def tagged_rows(dataset) -> Iterator[tuple]:
+def tagged_rows(dataset) -> Generator[tuple, None, None]:
     """(chunk, line, fields pickle, prediction pickle) of every row, in input order."""
     for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
         columns = [batch.column(name).to_pylist() for name in ("chunk", "line", "fields", "prediction")]
@@ -251,13 +251,12 @@ def ray_session(address: str | None) -> Iterator[None]:
     if ray.is_initialized():
         yield
         return
-    local = {} if address else {"num_cpus": os.cpu_count()}
     ray.init(
         address=address or "local",
+        num_cpus=None if address else os.cpu_count(),  # None: the cluster's own count
         include_dashboard=False,
         log_to_driver=False,
         logging_level=logging.ERROR,
-        **local,
     )
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     try:

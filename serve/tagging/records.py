@@ -3,6 +3,7 @@
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from nlp.io.rows import RawRow
 from nlp.prediction import Prediction
@@ -53,12 +54,19 @@ def rejection(row: RawRow, columns: Columns) -> str | None:
     """Why a row cannot be classified, or None when it can."""
     if row.error is not None:
         return row.error
-    text = row.fields.get(columns.text)
+    text = parsed_fields(row).get(columns.text)
     if text is None:
         return missing_text_column(columns.text)
     if not isinstance(text, str):
         return not_text(text)
     return EMPTY_TEXT if not text.strip() else None
+
+
+def parsed_fields(row: RawRow) -> dict[str, Any]:
+    """The fields of a row that could be parsed (every row without an `error`)."""
+    if row.fields is None:
+        raise ValueError(f"row {row.line} was not parsed: {row.error}")
+    return row.fields
 
 
 def row_id(row: RawRow, column: str) -> str | None:
@@ -85,7 +93,7 @@ def output_row(fields: dict, prediction: Prediction, json_cells: bool = False) -
     row["labels"] = prediction.labels
     row.update({SCORE_PREFIX + label: score for label, score in prediction.scores.items()})
     row["sentiment"] = prediction.sentiment
-    row["sentiment_score"] = prediction.sentiment_scores[prediction.sentiment]
+    row["sentiment_score"] = _sentiment_score(prediction)
     row["urgency"] = prediction.urgency
     row["urgency_score"] = prediction.urgency_score
     row["retention_flag"] = prediction.retention_flag
@@ -95,3 +103,10 @@ def output_row(fields: dict, prediction: Prediction, json_cells: bool = False) -
     row["truncated"] = prediction.truncated
     row["model_version"] = prediction.model_version
     return row
+
+
+def _sentiment_score(prediction: Prediction) -> float:
+    """The score of the predicted sentiment (every prediction without an `error` has one)."""
+    if prediction.sentiment is None:
+        raise ValueError(f"record {prediction.id}: no sentiment to score ({prediction.error})")
+    return prediction.sentiment_scores[prediction.sentiment]

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from nlp.io.rows import csv_header, read_rows, sniff_file
 
+JSON_KINDS: dict[type, str] = {str: "string", list: "list", dict: "object"}
+"""The kind of a JSON value by its Python type (numbers and booleans apart, see `kind_of`)."""
+
 
 @dataclass(frozen=True)
 class InputSchema:
@@ -46,4 +49,4 @@ def kind_of(value: object) -> str:
         return "bool"
     if isinstance(value, int | float):
         return "number"
-    return {str: "string", list: "list", dict: "object"}.get(type(value), type(value).__name__)
+    return JSON_KINDS.get(type(value), type(value).__name__)

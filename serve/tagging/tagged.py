@@ -6,12 +6,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from nlp.io.formats import Format, detect_format
 from nlp.io.rows import read_rows
 from serve.tagging.cells import FORMULA_STARTS
 from serve.tagging.records import SCORE_PREFIX, Columns, labels_of_columns
 from serve.tagging.schema import input_schema
+
+Structured = TypeVar("Structured", dict, list)
+"""What a JSON cell holds: the evidence (per label, its phrases) or the entities (a list)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,11 @@ def _labels(value: object) -> tuple[str, ...]:
     """Every label of the row, whatever the label set (none is dropped)."""
     if isinstance(value, str):
         value = json.loads(value) if value.startswith("[") else value.split(";")
-    return tuple(str(label).strip() for label in value or () if str(label).strip())
+    if not value:
+        return ()
+    if not isinstance(value, Iterable):
+        raise TypeError(f"labels: a list or a «;»-separated text expected, got {type(value).__name__}")
+    return tuple(str(label).strip() for label in value if str(label).strip())
 
 
 def archive_labels(path: Path) -> list[str]:
@@ -71,7 +79,7 @@ def _flag(value: object) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
 
-def _structured(value: object, empty: object) -> object:
+def _structured(value: object, empty: Structured) -> Structured:
     """A JSON cell (CSV, TSV, Parquet) or the value itself (JSONL); `empty` when absent or unreadable."""
     if isinstance(value, str):
         try:

@@ -96,7 +96,8 @@ def build_base(name: str, out: Path, check_texts: Sequence[str] = ()) -> BuiltBa
     keep_first_layers(model, layers)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    model.to(torch.float16).save_pretrained(out)
+    # transformers declares PreTrainedModel.to with functools.wraps, which typeshed does not bind to self
+    model.to(torch.float16).save_pretrained(out)  # type: ignore[arg-type]
     tokenizer.save_pretrained(out)
     megabytes = sum(f.stat().st_size for f in out.iterdir()) / 1e6
     return BuiltBase(out, layers, len(keep), megabytes, cosine, full_tokenizer, tokenizer)

@@ -8,6 +8,7 @@ word, always prepended); the template wraps a text in `<s> … </s>`.
 
 from collections.abc import Sequence
 
+import numpy as np
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 from transformers import PreTrainedTokenizerFast
 
@@ -29,7 +30,7 @@ def normalizer() -> normalizers.Normalizer:
 
 
 def build_e5_tokenizer(
-    pieces: Sequence[str], scores: Sequence[float], max_tokens: int
+    pieces: Sequence[str], scores: Sequence[float] | np.ndarray, max_tokens: int
 ) -> PreTrainedTokenizerFast:
     """A fast tokenizer over `pieces` (ids = positions; the four specials must come first, in
     the order <s>, <pad>, </s>, <unk>)."""

@@ -1,7 +1,7 @@
 """Distributions of a labelled corpus, as tables that can be printed or written to a card."""
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from nlp.labels import CHANNELS, COMPLAINT_LABELS, RETENTION_URGENCY, SENTIMENTS, URGENCIES
@@ -45,7 +45,10 @@ def summary(records: Sequence[TicketRecord]) -> Counter:
     )
 
 
-DIMENSIONS = {
+Dimension = tuple[Callable[[TicketRecord], Sequence[str]], Sequence[str]]
+"""A record's values in one dimension, and the order to list them in (by count when empty)."""
+
+DIMENSIONS: dict[str, Dimension] = {
     "complaint labels": (lambda r: r.labels, COMPLAINT_LABELS),
     "label count": (lambda r: [cardinality(r)], ("0 labels", "1 label", "2 labels", "3+ labels")),
     "sentiment": (lambda r: [r.sentiment or "not annotated"], (*SENTIMENTS, "not annotated")),
