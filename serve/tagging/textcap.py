@@ -18,4 +18,10 @@ def max_text_chars() -> int:
 
 
 def capped(text: str, limit: int) -> str:
-    return text[:limit]
+    """The first `limit` characters; when those are all blank and words follow, the first `limit`
+    from the first word (a row is never classified as empty while it has text)."""
+    head = text[:limit]
+    if head.strip() or not text.strip():
+        return head
+    start = len(text) - len(text.lstrip())
+    return text[start : start + limit]

@@ -72,6 +72,19 @@ def test_a_field_longer_than_the_csv_limit_is_read_and_capped_for_the_model(
     assert [row["truncated"] for row in rows[1:]] == [False] * 3
 
 
+def test_a_text_whose_first_capped_characters_are_blank_is_read_from_its_first_word(
+    tiny_model, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRIAGE_MAX_TEXT_CHARS", "500")
+    padded = " " * 600 + "курьер опоздал на час"
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_archive(source, [{**archive_rows(1)[0], "text": padded}])
+    result = CliRunner().invoke(app, ["tag", str(source), "--out", str(target), "--model", str(tiny_model)])
+    assert result.exit_code == 0, result.output
+    [row] = read_output(target)
+    assert row["text"] == padded and row["truncated"] is True and row["sentiment"] is not None
+
+
 @pytest.mark.parametrize("ext", [".csv", ".tsv", ".jsonl"])
 def test_a_byte_order_mark_costs_nothing(predictor, tmp_path, ext):
     source, target = tmp_path / f"in{ext}", tmp_path / "out.jsonl"
