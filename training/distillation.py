@@ -73,7 +73,12 @@ def teacher_scores(teacher_dir: Path, texts: Sequence[str], batch_size: int = 64
         for row, key in enumerate(missing):
             known[key] = tuple(probs[head][row].astype(np.float32) for head in HEADS)
         _save_cache(cache, known)
-    columns = [np.array([known[key][index] for key in keys]).reshape(len(keys), -1) for index in range(3)]
+    config = teacher.config
+    widths = len(config.complaint_labels), len(config.sentiments), len(config.urgencies)
+    columns = [
+        np.array([known[key][index] for key in keys], dtype=np.float32).reshape(len(keys), width)
+        for index, width in enumerate(widths)
+    ]  # explicit widths: no texts (a clone without ../shared has no unlabelled ones) gives (0, width)
     return TeacherScores(*columns)
 
 

@@ -66,6 +66,17 @@ def test_unlabelled_texts_are_distinct_and_never_a_held_out_text(tmp_path):
         unlabelled_texts([tmp_path / "missing.txt"], exclude=set())
 
 
+def test_no_texts_to_score_gives_empty_scores_of_the_teachers_widths(tmp_path, monkeypatch):
+    """A clone without ../shared has no unlabelled texts: distillation goes on with the corpus."""
+    from training.distillation import teacher_scores
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path / "cache"))
+    teacher = teacher_dir(tmp_path / "teacher")
+    teacher_scores(teacher, UNLABELLED[:3])  # a cache with entries, as after an earlier student
+    scores = teacher_scores(teacher, [])
+    assert (scores.complaint.shape, scores.sentiment.shape, scores.urgency.shape) == ((0, 12), (0, 3), (0, 3))
+
+
 def test_a_student_trained_on_the_teachers_scores_moves_toward_them(tmp_path, monkeypatch):
     from nlp.backends import TorchBackend
     from nlp.calibration import probabilities
