@@ -11,7 +11,20 @@ import typer
 
 from nlp.offline import go_offline
 from nlp.version import __version__
-from serve.cli import base, data, distil, evaluate, export, predict, queue, report, serve, tag, train
+from serve.cli import (
+    base,
+    calibrate,
+    data,
+    distil,
+    evaluate,
+    export,
+    predict,
+    queue,
+    report,
+    serve,
+    tag,
+    train,
+)
 from serve.cli.tree import HELP_OPTIONS, TriageGroup
 from serve.friendly import set_debug
 
@@ -26,7 +39,7 @@ app = typer.Typer(
 app.add_typer(data.data_app, name="data")
 app.add_typer(base.base_app, name="base")
 COMMANDS = (
-    train.train, distil.distil, evaluate.evaluate, export.export,
+    train.train, distil.distil, calibrate.calibrate, evaluate.evaluate, export.export,
     predict.predict, tag.tag, queue.queue, report.report, serve.serve,
 )  # fmt: skip
 for command in COMMANDS:
