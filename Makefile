@@ -47,8 +47,9 @@ TEACHER := models/teacher
 $(TEACHER)/config.json: | install
 	$(BIN)/triage train --data data/tickets --out $(TEACHER)
 
-# Real tweets with gold sentiment, when ../shared is there (a user's clone has none).
-SENTIMENT := $(if $(wildcard ../shared/datasets/sentirueval2015/train.jsonl),--extra sentirueval2015)
+# Real tweets and VK posts with gold sentiment, when ../shared is there (a user's clone has none).
+SENTIMENT := $(if $(wildcard ../shared/datasets/sentirueval2015/train.jsonl),--extra sentirueval2015) \
+	$(if $(wildcard ../shared/datasets/rusentiment/train.jsonl),--extra rusentiment)
 
 $(MODEL)/config.json: $(TEACHER)/config.json
 	$(BIN)/triage distil --teacher $(TEACHER) --out $(MODEL) $(SENTIMENT)
