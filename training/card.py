@@ -1,11 +1,18 @@
 """The model card: a README.md written into every model directory."""
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from nlp.config import TriageConfig
 from training.arguments import RECIPE_FILE, read_recipe
 from training.metrics import headline
+
+
+def new_model_version(out: Path) -> str:
+    """A model directory's version: its name and the UTC minute it was written."""
+    return f"{out.name}-{datetime.now(timezone.utc):%Y%m%d%H%M}"
+
 
 INTENDED_USE = """\
 Triage of Russian customer-support messages (chats, e-mails, reviews, social posts, call

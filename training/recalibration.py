@@ -10,7 +10,6 @@ copied unchanged, only config.json and the card change.
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +28,17 @@ class Recalibration:
     messages: int
     model_version: str
 
+    def changed(self) -> list[str]:
+        """The labels whose threshold moved."""
+        return [name for name in self.after if not np.isclose(self.after[name], self.before[name])]
+
 
 def recalibrate(model_dir: Path, sample: Path, out: Path) -> Recalibration:
     """Copies `model_dir` to `out` with thresholds tuned on `sample` (a labelled file)."""
     from nlp.calibration import probabilities
     from nlp.predictor import Predictor
     from training.calibrate import best_threshold
+    from training.card import new_model_version
     from training.examples import load_examples
 
     if out.exists():
@@ -54,7 +58,7 @@ def recalibrate(model_dir: Path, sample: Path, out: Path) -> Recalibration:
         if positives[name] >= MIN_POSITIVES:
             after[name] = best_threshold(scores[:, k], truth[:, k])
     result = Recalibration(
-        dict(config.label_thresholds), after, positives, len(texts), f"{out.name}-{_stamp()}"
+        dict(config.label_thresholds), after, positives, len(texts), new_model_version(out)
     )
     _write(model_dir, out, result, sample)
     return result
@@ -83,11 +87,3 @@ def _card_section(result: Recalibration, sample: Path) -> str:
         f"`{sample}` ({result.model_version}); labels with fewer than {MIN_POSITIVES} kept theirs.\n\n"
         f"| label | messages with it | threshold before | after |\n|---|---:|---:|---:|\n{rows}\n"
     )
-
-
-def _stamp() -> str:
-    return f"{datetime.now(timezone.utc):%Y%m%d%H%M}"
-
-
-def changed(result: Recalibration) -> list[str]:
-    return [name for name in result.after if not np.isclose(result.after[name], result.before[name])]

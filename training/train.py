@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from nlp.taxonomy import Taxonomy
 from training.arguments import NAVEC, TrainingArguments, write_recipe
 from training.bases.build import resolve_base
 from training.calibrate import calibrate
-from training.card import model_card
+from training.card import model_card, new_model_version
 from training.encoders import checkpoint_model, navec_model
 from training.examples import CONTRACT, Examples, count_labels, from_rows, load_rows
 from training.extra import ExtraSource, FieldMapping, parse_renames, resolve
@@ -142,7 +141,7 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
         "best_epoch": result.best_epoch,
         "history": result.history,
     }
-    model.config.model_version = f"{args.out.name}-{datetime.now(timezone.utc):%Y%m%d%H%M}"
+    model.config.model_version = new_model_version(args.out)
     data = data_summary(splits, extras, model.config.complaint_labels)
     save(model, tokenizer, args, metrics, data, encoder_info)
     return metrics

@@ -20,7 +20,7 @@ def calibrate(
 
     from nlp.io.rows import sniff_file
     from nlp.model_dir import require_model_dir
-    from training.recalibration import MIN_POSITIVES, changed, recalibrate
+    from training.recalibration import MIN_POSITIVES, recalibrate
 
     sniff_file(data)
     result = recalibrate(require_model_dir(model), data, out)
@@ -33,6 +33,6 @@ def calibrate(
         )
     console.print(table)
     console.print(
-        f"{len(changed(result))} threshold(s) changed (labels with fewer than {MIN_POSITIVES} messages keep "
+        f"{len(result.changed())} threshold(s) changed (labels with fewer than {MIN_POSITIVES} messages keep "
         f"theirs); model written to {out} ({result.model_version})"
     )
