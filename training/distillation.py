@@ -1,8 +1,11 @@
 """Distillation data: a teacher's calibrated scores on the corpus and on unlabelled real text.
 
 The student learns the teacher's probabilities (complaints: per-label sigmoid targets; sentiment
-and urgency: class distributions). On corpus records the targets are the mean of the gold
-annotation and the teacher's scores (`GOLD_SHARE`); on unlabelled texts, the teacher's alone.
+and urgency: class distributions). On records of data the teacher learned from, the targets are
+the mean of the gold annotation and the teacher's scores (`GOLD_SHARE`); on auxiliary records the
+teacher never saw (an `--extra` file it was not trained with), the gold annotation alone where
+there is one — the teacher's view of bank tweets is a guess, their annotators' is not; on
+unlabelled texts, the teacher's alone.
 The teacher's scores are cached per teacher and text, so a second student costs a teacher pass
 only over texts the teacher has not seen.
 """
@@ -108,15 +111,23 @@ def _save_cache(path: Path, known: dict[str, tuple[np.ndarray, ...]]) -> None:
     partial.rename(path)
 
 
-def distillation_examples(labelled: Examples, on_labelled: TeacherScores, unlabelled: list[str],
-                          on_unlabelled: TeacherScores) -> Examples:  # fmt: skip
-    """Soft targets for every record: gold mixed with the teacher's on `labelled`, the teacher's
-    on `unlabelled`. Sentiment and urgency become (n, 3) class distributions."""
+def distillation_examples(
+    labelled: Examples,
+    on_labelled: TeacherScores,
+    unlabelled: list[str],
+    on_unlabelled: TeacherScores,
+    taught: np.ndarray | None = None,
+) -> Examples:
+    """Soft targets for every record: gold mixed with the teacher's on `labelled` records it was
+    `taught` (all when None), gold alone on the others, the teacher's where a record has no gold
+    annotation and on `unlabelled`. Sentiment and urgency become (n, 3) class distributions."""
     classes = on_labelled.sentiment.shape[1], on_labelled.urgency.shape[1]
-    mask = labelled.complaint_mask[:, None] > 0
-    complaint = np.where(mask, _mixed(labelled.complaints, on_labelled.complaint), on_labelled.complaint)
-    sentiment = _mixed_classes(labelled.sentiment, on_labelled.sentiment, classes[0])
-    urgency = _mixed_classes(labelled.urgency, on_labelled.urgency, classes[1])
+    taught = np.ones(len(labelled), bool) if taught is None else taught
+    share = np.where(taught, GOLD_SHARE, 1.0)[:, None]
+    mixed = _mixed(labelled.complaints, on_labelled.complaint, share)
+    complaint = np.where(labelled.complaint_mask[:, None] > 0, mixed, on_labelled.complaint)
+    sentiment = _mixed_classes(labelled.sentiment, on_labelled.sentiment, classes[0], share)
+    urgency = _mixed_classes(labelled.urgency, on_labelled.urgency, classes[1], share)
     return Examples(
         [*labelled.texts, *unlabelled],
         np.concatenate([complaint, on_unlabelled.complaint]).astype(np.float32),
@@ -126,12 +137,12 @@ def distillation_examples(labelled: Examples, on_labelled: TeacherScores, unlabe
     )
 
 
-def _mixed(gold: np.ndarray, teacher: np.ndarray) -> np.ndarray:
-    return GOLD_SHARE * gold + (1 - GOLD_SHARE) * teacher
+def _mixed(gold: np.ndarray, teacher: np.ndarray, share: np.ndarray) -> np.ndarray:
+    return share * gold + (1 - share) * teacher
 
 
-def _mixed_classes(gold: np.ndarray, teacher: np.ndarray, classes: int) -> np.ndarray:
+def _mixed_classes(gold: np.ndarray, teacher: np.ndarray, classes: int, share: np.ndarray) -> np.ndarray:
     """Gold class indices (IGNORE where absent) mixed with the teacher's distributions."""
     annotated = gold != IGNORE
     one_hot = np.eye(classes, dtype=np.float32)[np.where(annotated, gold, 0).astype(np.int64)]
-    return np.where(annotated[:, None], _mixed(one_hot, teacher), teacher)
+    return np.where(annotated[:, None], _mixed(one_hot, teacher, share), teacher)

@@ -10,7 +10,7 @@ from rich.console import Console
 from nlp.backends import TorchBackend
 from nlp.predictor import Predictor
 from nlp.taxonomy import Taxonomy
-from training.arguments import NAVEC, TrainingArguments, write_recipe
+from training.arguments import NAVEC, TrainingArguments, read_recipe, write_recipe
 from training.bases.build import resolve_base
 from training.calibrate import calibrate
 from training.card import model_card, new_model_version
@@ -116,7 +116,7 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
     train = Examples.concatenate([splits["train"], *extras.values()])
     teacher_info: dict[str, str] = {}
     if args.teacher is not None:
-        train, teacher_info = distilled(args, train, splits, taxonomy.names, console)
+        train, teacher_info = distilled(args, train, splits, extras, taxonomy.names, console)
     model, tokenizer, encoder_info = build(args, train.texts, taxonomy)
     encoder_info |= teacher_info
     predictor = Predictor(model.config, tokenizer, TorchBackend(model))
@@ -151,6 +151,7 @@ def distilled(
     args: TrainingArguments,
     train: Examples,
     splits: dict[str, Examples],
+    extras: dict[str, Examples],
     labels: list[str],
     console: Console,
 ) -> tuple[Examples, dict[str, str]]:
@@ -172,6 +173,7 @@ def distilled(
             f"the teacher {teacher_dir} has the labels {teacher.complaint_labels}, the data {list(labels)}: "
             "distil on the data the teacher was trained on"
         )
+    taught = taught_records(teacher_dir, len(splits["train"]), extras)
     files = args.unlabelled or default_unlabelled()
     held_out = {text for name in ("dev", "test") if name in splits for text in splits[name].texts}
     texts = unlabelled_texts(files, held_out | set(train.texts), args.max_unlabelled)
@@ -179,14 +181,24 @@ def distilled(
         f"distilling {teacher_dir} ({teacher.model_version}): {len(train)} labelled + "
         f"{len(texts)} unlabelled texts from {len(files)} file(s)"
     )
-    examples = distillation_examples(
-        train, teacher_scores(teacher_dir, train.texts), texts, teacher_scores(teacher_dir, texts)
-    )
+    on_train = teacher_scores(teacher_dir, train.texts)
+    examples = distillation_examples(train, on_train, texts, teacher_scores(teacher_dir, texts), taught)
     info = {
         "teacher": f"{teacher.model_version} ({teacher_dir})",
         "unlabelled texts": f"{len(texts)} from {', '.join(str(path) for path in files) or 'none'}",
     }
     return examples, info
+
+
+def taught_records(teacher_dir: Path, corpus_records: int, extras: dict[str, Examples]) -> np.ndarray:
+    """Per training record, whether the teacher learned from its source: the corpus always, an
+    extra source only when the teacher's own recipe lists it."""
+    recipe_extras = read_recipe(teacher_dir).get("extra")
+    teacher_extras = set(recipe_extras) if isinstance(recipe_extras, list) else set()
+    return np.concatenate(
+        [np.ones(corpus_records, bool)]
+        + [np.full(len(part), spec in teacher_extras) for spec, part in extras.items()]
+    )
 
 
 def data_summary(

@@ -55,6 +55,34 @@ def test_corpus_targets_mix_gold_and_teacher_and_unlabelled_take_the_teachers():
     assert examples.complaint_mask.tolist() == [1, 1, 1]
 
 
+def test_records_of_a_source_the_teacher_never_learned_keep_their_gold_alone():
+    labelled = Examples(
+        ["corpus", "tweet", "tweet without sentiment"],
+        np.zeros((3, 2), dtype=np.float32),
+        np.array([1.0, 0.0, 0.0], dtype=np.float32),  # the tweets carry no complaint annotation
+        np.array([1, 1, IGNORE]),  # gold sentiment: neutral, neutral, none
+        np.array([0, IGNORE, IGNORE]),
+    )
+    negative = np.array([[0.9, 0.1, 0.0]] * 3)
+    teacher = TeacherScores(np.array([[0.2, 0.6]] * 3), negative, np.array([[0.5, 0.3, 0.2]] * 3))
+    none = TeacherScores(np.zeros((0, 2)), np.zeros((0, 3)), np.zeros((0, 3)))
+    examples = distillation_examples(labelled, teacher, [], none, taught=np.array([True, False, False]))
+    np.testing.assert_allclose(examples.sentiment, [[0.45, 0.55, 0], [0, 1, 0], [0.9, 0.1, 0]])
+    np.testing.assert_allclose(examples.complaints, [[0.1, 0.3], [0.2, 0.6], [0.2, 0.6]])
+
+
+def test_a_teacher_learned_from_the_corpus_and_from_the_extras_its_recipe_lists(tmp_path):
+    from training.train import taught_records
+
+    (tmp_path / "training_args.json").write_text('{"extra": ["rusentiment"]}', encoding="utf-8")
+    extras = {
+        name: Examples(["x"] * n, *([np.zeros(n)] * 4))
+        for name, n in (("sentirueval2015", 2), ("rusentiment", 1))
+    }
+    assert taught_records(tmp_path, 3, extras).tolist() == [True, True, True, False, False, True]
+    assert taught_records(tmp_path / "no-recipe", 1, extras).tolist() == [True, False, False, False]
+
+
 def test_unlabelled_texts_are_distinct_and_never_a_held_out_text(tmp_path):
     lines = tmp_path / "texts.txt"
     lines.write_text("один\nдва\n\nодин\nтест-текст\n", encoding="utf-8")
