@@ -69,6 +69,21 @@ def tensors(encoded: list, examples: Examples, index: np.ndarray, pad_id: int) -
     }
 
 
+def frozen_modules(encoder: torch.nn.Module, layers: int) -> list[torch.nn.Module]:
+    """The embeddings and the first `layers` transformer layers of a BERT-style encoder."""
+    if layers == 0:
+        return []
+    stack = getattr(getattr(encoder, "encoder", None), "layer", None)
+    embeddings = getattr(encoder, "embeddings", None)
+    if not isinstance(stack, torch.nn.ModuleList) or embeddings is None:
+        raise ValueError(
+            f"frozen_layers needs a BERT-style encoder (embeddings, encoder.layer): {type(encoder).__name__}"
+        )
+    if layers > len(stack):
+        raise ValueError(f"frozen_layers={layers}, but the encoder has {len(stack)} layers")
+    return [embeddings, *stack[:layers]]
+
+
 class Optimizers:
     """AdamW for dense parameters (the encoder at `learning_rate`, pool and heads at
     `head_learning_rate`), SparseAdam for sparse embeddings, one warm-up schedule each.
@@ -84,6 +99,8 @@ class Optimizers:
         settings = args.settings
         if settings.freeze_embeddings:
             model.encoder.get_input_embeddings().weight.requires_grad_(False)
+        for module in frozen_modules(model.encoder, settings.frozen_layers):
+            module.requires_grad_(False)
         sparse: list[torch.nn.Parameter] = []
         groups: dict[tuple[float, bool], list[torch.nn.Parameter]] = {}
         for name, parameter in model.named_parameters():

@@ -47,6 +47,9 @@ def train(
         bool | None,
         typer.Option("--freeze-embeddings/--train-embeddings", help="Word embeddings (default by encoder)."),
     ] = None,
+    frozen_layers: Annotated[
+        int | None, typer.Option(help="The first K transformer layers kept as pretrained (faster steps).")
+    ] = None,
     word_dropout: Annotated[
         float | None, typer.Option(help="Share of tokens replaced by the unknown token (default by encoder).")
     ] = None,
@@ -73,8 +76,8 @@ def train(
             data=data, out=out, labels=labels, base_model=base_model, extra=extra or [],
             extra_map=extra_map or [], epochs=epochs, hidden_size=hidden_size, batch_size=batch_size,
             learning_rate=learning_rate, head_learning_rate=head_learning_rate,
-            freeze_embeddings=freeze_embeddings, word_dropout=word_dropout, max_tokens=max_tokens,
-            pooling=pooling, patience=patience, max_steps=max_steps, seed=seed,
+            freeze_embeddings=freeze_embeddings, frozen_layers=frozen_layers, word_dropout=word_dropout,
+            max_tokens=max_tokens, pooling=pooling, patience=patience, max_steps=max_steps, seed=seed,
         )  # fmt: skip
 
     run_and_report(arguments, "model")
