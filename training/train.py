@@ -17,7 +17,7 @@ from training.card import model_card, new_model_version
 from training.encoders import checkpoint_model, navec_model
 from training.examples import CONTRACT, Examples, count_labels, from_rows, load_rows
 from training.extra import ExtraSource, FieldMapping, parse_renames, resolve
-from training.loop import seed_everything, train_model
+from training.loop import frozen_layer_count, seed_everything, train_model
 from training.metrics import dev_score, evaluate_logits
 from training.taxonomy import check_counts, choose_taxonomy, describe, read_label_file
 
@@ -118,6 +118,7 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
     if args.teacher is not None:
         train, teacher_info = distilled(args, train, splits, extras, taxonomy.names, console)
     model, tokenizer, encoder_info = build(args, train.texts, taxonomy)
+    args.frozen_layers = frozen_layer_count(model.encoder, args)  # recorded in training_args.json
     encoder_info |= teacher_info
     predictor = Predictor(model.config, tokenizer, TorchBackend(model))
     dev = splits["dev"]

@@ -61,3 +61,20 @@ def test_a_negative_count_is_refused(tmp_path):
 
     with pytest.raises(ValueError, match="frozen_layers must be ≥ 0"):
         TrainingArguments(data=tmp_path, base_model="tiny", frozen_layers=-1)
+
+
+def test_the_pretrained_recipe_freezes_the_lowest_third_unless_told_a_count(tmp_path):
+    from transformers import BertConfig, BertModel
+
+    from training.arguments import NAVEC, TrainingArguments
+    from training.loop import frozen_layer_count
+
+    config = BertConfig(
+        vocab_size=50, hidden_size=16, num_hidden_layers=6, num_attention_heads=2, intermediate_size=20
+    )
+    encoder = BertModel(config)
+    assert frozen_layer_count(encoder, TrainingArguments(data=tmp_path, base_model="tiny")) == 2
+    assert (
+        frozen_layer_count(encoder, TrainingArguments(data=tmp_path, base_model="tiny", frozen_layers=5)) == 5
+    )
+    assert frozen_layer_count(encoder, TrainingArguments(data=tmp_path, base_model=NAVEC)) == 0
