@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 from nlp.model_dir import DEFAULT_MODEL
 
+PRECISIONS = ("auto", "bf16", "fp32")
+"""Training precision: bfloat16 autocast, float32, or bf16 where the CPU computes it natively."""
 NAVEC = "navec-bert"
 """The compact encoder on navec word vectors, learned from scratch on the corpus."""
 DEFAULT_BASE = "e5-small"
@@ -29,16 +31,19 @@ class Recipe:
     word_dropout: float
     max_tokens: int
     pooling: str
+    precision: str
+    """`bf16` (bfloat16 autocast), `fp32`, or `auto`: bf16 where the CPU computes it natively
+    (`training.precision`)."""
 
 
 NAVEC_RECIPE = Recipe(
     epochs=20, learning_rate=1e-3, head_learning_rate=1e-3, freeze_embeddings=False, frozen_share=0.0,
-    word_dropout=0.1, max_tokens=256, pooling="attention",
+    word_dropout=0.1, max_tokens=256, pooling="attention", precision="fp32",
 )  # fmt: skip
 """Learned from scratch: many epochs, one learning rate, embeddings trained, [UNK] dropout."""
 PRETRAINED_RECIPE = Recipe(
     epochs=2, learning_rate=1e-4, head_learning_rate=1e-2, freeze_embeddings=True, frozen_share=1 / 3,
-    word_dropout=0.0, max_tokens=128, pooling="mean",
+    word_dropout=0.0, max_tokens=128, pooling="mean", precision="auto",
 )  # fmt: skip
 """A pretrained encoder: two epochs; heads at a learning rate 100 times the encoder's (e5's pooled
 vectors differ from message to message by little, and heads at the encoder's rate learn them too
@@ -92,6 +97,8 @@ class TrainingArguments:
     max_tokens: int | None = None
     pooling: str | None = None
     """«attention» (one learned query per label, sentiment and urgency) or «mean» (shared)."""
+    precision: str | None = None
+    """auto, bf16 or fp32; resolved (auto → bf16 or fp32) when the run starts."""
     max_steps: int | None = None
     """Stop after this many optimisation steps (smoke runs)."""
     patience: int = 5
@@ -153,6 +160,7 @@ class TrainingArguments:
             "frozen_layers must be ≥ 0": self.frozen_layers is None or self.frozen_layers >= 0,
             "frozen_share must be in [0, 1)": 0 <= settings.frozen_share < 1,
             "pooling must be attention or mean": settings.pooling in ("attention", "mean"),
+            "precision must be auto, bf16 or fp32": settings.precision in PRECISIONS,
             "hidden_size must be a multiple of 4, ≤ 300": self.hidden_size % 4 == 0
             and 0 < self.hidden_size <= 300,
             "max_steps must be ≥ 1": self.max_steps is None or self.max_steps >= 1,

@@ -20,6 +20,7 @@ from nlp.encoding import encode, pad
 from nlp.model import TriageModel
 from training.arguments import TrainingArguments
 from training.examples import Examples
+from training.precision import autocast
 
 BUCKET_BATCHES = 50
 """Batches shuffled together and sorted by length inside, to cut padding."""
@@ -192,7 +193,8 @@ def train_model(
                     ids, mask = inputs["input_ids"].numpy(), inputs["attention_mask"].numpy()
                     dropped = word_dropout(ids, mask, tokenizer.unk_token_id, settings.word_dropout, rng)
                     inputs["input_ids"] = torch.from_numpy(dropped)
-                loss = model(**inputs).loss
+                with autocast(settings.precision):
+                    loss = model(**inputs).loss
                 loss.backward()
                 optimizers.step()
                 result.steps += 1

@@ -19,6 +19,7 @@ from training.examples import CONTRACT, Examples, count_labels, from_rows, load_
 from training.extra import ExtraSource, FieldMapping, parse_renames, resolve
 from training.loop import frozen_layer_count, seed_everything, train_model
 from training.metrics import dev_score, evaluate_logits
+from training.precision import resolved_precision
 from training.taxonomy import check_counts, choose_taxonomy, describe, read_label_file
 
 DEV_SHARE = 0.1
@@ -119,6 +120,7 @@ def run(args: TrainingArguments, console: Console | None = None) -> dict:
         train, teacher_info = distilled(args, train, splits, extras, taxonomy.names, console)
     model, tokenizer, encoder_info = build(args, train.texts, taxonomy)
     args.frozen_layers = frozen_layer_count(model.encoder, args)  # recorded in training_args.json
+    args.precision = resolved_precision(args.settings.precision)  # so is the precision
     encoder_info |= teacher_info
     predictor = Predictor(model.config, tokenizer, TorchBackend(model))
     dev = splits["dev"]

@@ -59,6 +59,10 @@ def train(
     pooling: Annotated[
         str | None, typer.Option(help="attention (a query per output) or mean (default by encoder).")
     ] = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(help="auto (bf16 where the CPU has it natively), bf16 or fp32 (default by encoder)."),
+    ] = None,
     patience: Annotated[
         int, typer.Option(help="Epochs without dev improvement before stopping.")
     ] = DEFAULTS.patience,
@@ -77,7 +81,8 @@ def train(
             extra_map=extra_map or [], epochs=epochs, hidden_size=hidden_size, batch_size=batch_size,
             learning_rate=learning_rate, head_learning_rate=head_learning_rate,
             freeze_embeddings=freeze_embeddings, frozen_layers=frozen_layers, word_dropout=word_dropout,
-            max_tokens=max_tokens, pooling=pooling, patience=patience, max_steps=max_steps, seed=seed,
+            max_tokens=max_tokens, pooling=pooling, precision=precision, patience=patience,
+            max_steps=max_steps, seed=seed,
         )  # fmt: skip
 
     run_and_report(arguments, "model")

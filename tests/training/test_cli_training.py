@@ -136,7 +136,10 @@ def test_bad_training_arguments_exit_with_a_clear_error(small_data, tmp_path):
     assert result.exit_code == 2 and "epochs must be ≥ 1" in result.output
 
 
-def test_train_from_a_base_checkpoint(small_data, tmp_path):
+def test_train_from_a_base_checkpoint(small_data, tmp_path, monkeypatch):
+    from safetensors.numpy import load_file
+
+    monkeypatch.setattr("training.precision.native_bf16", lambda: True)
     texts = [json.loads(line)["text"] for line in (small_data / "train.jsonl").read_text().splitlines()]
     base = tiny_checkpoint(tmp_path / "base", texts)
     out = tmp_path / "model"
@@ -144,6 +147,9 @@ def test_train_from_a_base_checkpoint(small_data, tmp_path):
     assert result.exit_code == 0, result.output
     config = json.loads((out / "config.json").read_text())
     assert config["encoder"]["hidden_size"] == 32 and config["max_tokens"] == 64
+    recipe = json.loads((out / "training_args.json").read_text())
+    assert recipe["precision"] == "bf16"  # the pretrained recipe's auto, resolved on a bf16 CPU
+    assert {str(weights.dtype) for weights in load_file(out / "model.safetensors").values()} == {"float32"}
     result = runner.invoke(app, ["predict", "--model", str(out), "Приложение вылетает при оплате"])
     assert result.exit_code == 0, result.output
 

@@ -177,3 +177,38 @@ def test_distil_writes_a_student_whose_card_names_its_teacher(tmp_path, monkeypa
 def test_distil_from_a_folder_that_is_not_a_model_exits_2(tmp_path):
     result = runner.invoke(app, ["distil", "--teacher", str(tmp_path), "--out", str(tmp_path / "s")])
     assert result.exit_code == 2 and "config.json" in result.output
+
+
+@pytest.mark.parametrize(("teacher_extras", "expected"), [([], [0, 1, 0]), (["sentirueval2015"], None)])
+def test_distilled_keeps_the_gold_of_an_extra_only_when_the_teacher_never_learned_it(
+    tmp_path, monkeypatch, teacher_extras, expected
+):
+    """The wiring: `distilled` looks up the teacher's recipe and passes it to the targets."""
+    import json
+
+    from rich.console import Console
+
+    from nlp.config import TriageConfig
+    from training.arguments import TrainingArguments
+    from training.train import distilled
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path / "cache"))
+    teacher = teacher_dir(tmp_path / "teacher")
+    (teacher / "training_args.json").write_text(json.dumps({"extra": teacher_extras}), encoding="utf-8")
+    texts = tmp_path / "texts.txt"
+    texts.write_text("\n".join(UNLABELLED[:4]) + "\n", encoding="utf-8")
+    no_labels = np.zeros((1, 12), np.float32)
+    corpus = Examples(["курьер опоздал"], no_labels, np.ones(1, np.float32), np.array([0]), np.array([1]))
+    tweet = Examples(["банк молодец"], no_labels, np.zeros(1, np.float32), np.array([1]), np.array([IGNORE]))
+    args = TrainingArguments(data=tmp_path, base_model="navec-bert", teacher=teacher, unlabelled=[texts])
+    splits = {"train": corpus, "dev": corpus}
+    examples, _ = distilled(
+        args, Examples.concatenate([corpus, tweet]), splits, {"sentirueval2015": tweet},
+        TriageConfig.from_pretrained(teacher).complaint_labels, Console(quiet=True),
+    )  # fmt: skip
+    on_tweet = examples.sentiment[1]
+    if expected is not None:
+        np.testing.assert_allclose(on_tweet, expected)  # gold alone: neutral
+    else:
+        assert not np.allclose(on_tweet, [0, 1, 0])  # gold mixed with the teacher's scores
+        assert on_tweet[1] >= 0.5
