@@ -20,7 +20,7 @@ from nlp.encoding import encode, pad
 from nlp.model import TriageModel
 from training.arguments import TrainingArguments
 from training.examples import Examples
-from training.precision import autocast
+from training.precision import autocast, resolved_precision
 
 BUCKET_BATCHES = 50
 """Batches shuffled together and sorted by length inside, to cut padding."""
@@ -182,6 +182,7 @@ def train_model(
     steps_per_epoch = -(-len(train) // args.batch_size)
     total = min(steps_per_epoch * settings.epochs, args.max_steps or 10**12)
     optimizers = Optimizers(model, args, total)
+    precision = resolved_precision(settings.precision)  # `auto` probes the CPU once, not per step
     result, best, best_state, started = TrainResult(), -1.0, None, time.perf_counter()
     with progress_bar() as progress:
         task = progress.add_task("training", total=total, loss=0.0)
@@ -193,7 +194,7 @@ def train_model(
                     ids, mask = inputs["input_ids"].numpy(), inputs["attention_mask"].numpy()
                     dropped = word_dropout(ids, mask, tokenizer.unk_token_id, settings.word_dropout, rng)
                     inputs["input_ids"] = torch.from_numpy(dropped)
-                with autocast(settings.precision):
+                with autocast(precision):
                     loss = model(**inputs).loss
                 loss.backward()
                 optimizers.step()
