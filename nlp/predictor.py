@@ -42,10 +42,13 @@ class Predictor:
         self._helper: ThreadPoolExecutor | None = None
 
     @classmethod
-    def load(cls, model_dir: str | Path, backend: str = "auto", threads: int = 0) -> "Predictor":
+    def load(
+        cls, model_dir: str | Path, backend: str = "auto", threads: int = 0, bf16: bool = False
+    ) -> "Predictor":
         """Load a model directory; «auto» runs ONNX Runtime where an exported model exists.
 
         `threads` > 0 caps the backend's intra-op threads (one per Ray actor); 0 uses every core.
+        `bf16`: PyTorch under bfloat16 autocast (a distillation teacher's pass).
         """
         from transformers import AutoTokenizer
 
@@ -55,7 +58,7 @@ class Predictor:
         check_model_dir(model_dir)
         config = TriageConfig.from_pretrained(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        predictor = cls(config, tokenizer, load_backend(backend, model_dir, threads))
+        predictor = cls(config, tokenizer, load_backend(backend, model_dir, threads, bf16))
         check_logits(config, predictor.logits([SMOKE_TEXT]))
         return predictor
 

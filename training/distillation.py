@@ -61,12 +61,15 @@ def unlabelled_texts(files: Sequence[Path], exclude: set[str], limit: int | None
 
 def teacher_scores(teacher_dir: Path, texts: Sequence[str], batch_size: int = 64) -> TeacherScores:
     """The teacher's calibrated probabilities on `texts`; texts it has scored before (for any
-    student) come from its cache, so only new texts cost a teacher pass."""
+    student) come from its cache, so only new texts cost a teacher pass. The pass runs in
+    bfloat16 where the CPU computes it natively, with a cache of its own."""
     from nlp.calibration import probabilities
     from nlp.predictor import Predictor
+    from training.precision import resolved_precision
 
-    teacher = Predictor.load(teacher_dir)
-    cache = _cache_file(teacher.version)
+    bf16 = resolved_precision("auto") == "bf16"
+    teacher = Predictor.load(teacher_dir, bf16=bf16)
+    cache = _cache_file(teacher.version, bf16)
     known = _load_cache(cache)
     keys = [_key(text) for text in texts]
     missing = list(dict.fromkeys(key for key in keys if key not in known))
@@ -89,8 +92,8 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _cache_file(version: str) -> Path:
-    return cache_dir() / "teacher-scores" / f"{version}.npz"
+def _cache_file(version: str, bf16: bool) -> Path:
+    return cache_dir() / "teacher-scores" / f"{version}{'.bf16' if bf16 else ''}.npz"
 
 
 def _load_cache(path: Path) -> dict[str, tuple[np.ndarray, ...]]:

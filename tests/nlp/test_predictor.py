@@ -2,6 +2,7 @@
 
 import threading
 
+import numpy as np
 import pytest
 
 from nlp import Predictor
@@ -82,6 +83,20 @@ def test_long_texts_are_cut_head_and_tail_and_flagged(predictor):
 
 def test_empty_input_list(predictor):
     assert predictor.predict([]) == []
+
+
+def test_bf16_inference_gives_float32_logits_near_the_float32_ones(tiny_model):
+    from nlp.backends import TorchBackend
+    from nlp.model import TriageModel
+
+    model = TriageModel.from_pretrained(tiny_model)
+    tokenizer = Predictor.load(tiny_model).tokenizer
+    exact = Predictor(model.config, tokenizer, TorchBackend(model)).logits(TEXTS)
+    rounded = Predictor(model.config, tokenizer, TorchBackend(model, bf16=True)).logits(TEXTS)
+    for head, values in exact.items():
+        assert rounded[head].dtype == np.float32
+        assert np.allclose(rounded[head], values, atol=0.1)
+    assert not np.array_equal(rounded["complaint"], exact["complaint"])  # autocast did run
 
 
 def test_inference_is_deterministic_even_if_the_model_was_left_in_training_mode(tiny_model):

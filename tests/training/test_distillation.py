@@ -105,6 +105,22 @@ def test_no_texts_to_score_gives_empty_scores_of_the_teachers_widths(tmp_path, m
     assert (scores.complaint.shape, scores.sentiment.shape, scores.urgency.shape) == ((0, 12), (0, 3), (0, 3))
 
 
+def test_the_teacher_pass_runs_in_bf16_where_the_cpu_has_it_with_a_cache_of_its_own(tmp_path, monkeypatch):
+    import training.precision as precision
+    from training.distillation import teacher_scores
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path / "cache"))
+    teacher = teacher_dir(tmp_path / "teacher")
+    monkeypatch.setattr(precision, "native_bf16", lambda: False)
+    exact = teacher_scores(teacher, UNLABELLED)
+    monkeypatch.setattr(precision, "native_bf16", lambda: True)
+    rounded = teacher_scores(teacher, UNLABELLED)
+    cached = sorted(path.name for path in (tmp_path / "cache" / "teacher-scores").iterdir())
+    assert cached == ["tiny-teacher.bf16.npz", "tiny-teacher.npz"]
+    assert np.allclose(rounded.complaint, exact.complaint, atol=0.02)
+    assert not np.array_equal(rounded.complaint, exact.complaint)  # not the float32 cache
+
+
 def test_a_student_trained_on_the_teachers_scores_moves_toward_them(tmp_path, monkeypatch):
     from nlp.backends import TorchBackend
     from nlp.calibration import probabilities
