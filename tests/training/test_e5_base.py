@@ -12,7 +12,7 @@ from training.bases.build import base_layers, is_base_name, resolve_base
 from training.bases.e5_checkpoint import e5_model
 from training.bases.e5_file import E5FormatError, dequantise_q4_0, read_e5_file
 from training.bases.e5_tokenizer import build_e5_tokenizer
-from training.bases.pruning import script_piece, transliterate
+from training.bases.pruning import script_piece, short_latin_piece, transliterate
 
 HIDDEN, HEADS, FFN, LAYERS, POSITIONS = 32, 4, 64, 2, 16
 PIECES = ["<s>", "<pad>", "</s>", "<unk>", "▁", "▁йогурт", "▁ещё", "▁всё", "▁заказ", "а", "й", "ё", "з"]
@@ -146,6 +146,15 @@ def test_pieces_kept_for_their_script(piece, kept):
     assert script_piece(piece) is kept
 
 
+@pytest.mark.parametrize(
+    ("piece", "kept"),
+    [("kz", True), ("▁Qo", True), ("x", True), ("▁kzx", False), ("мы", False), ("é", False)],
+)
+def test_one_and_two_letter_latin_pieces_are_kept_for_random_strings(piece, kept):
+    """Link hashes and codes («t.co/kzQo…») are cut into such pieces by the full vocabulary."""
+    assert short_latin_piece(piece) is kept
+
+
 def test_transliteration_of_frequent_words():
     assert transliterate("здравствуйте объём щука") == "zdravstvuyte obem schuka"
 
@@ -183,12 +192,28 @@ def test_a_base_is_cached_whole_or_not_at_all(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "build_base", killed)
     with pytest.raises(KeyboardInterrupt):
         resolve_base("e5-small-L2")
-    assert not (tmp_path / "bases" / "e5-small-L2").exists()
+    assert not (tmp_path / "bases" / f"v{build.BASE_FORMAT}" / "e5-small-L2").exists()
 
     def whole(name, out, check_texts=()):
         out.mkdir(parents=True)
         (out / "config.json").write_text("{}")
 
     monkeypatch.setattr(build, "build_base", whole)
-    assert resolve_base("e5-small-L2") == str(tmp_path / "bases" / "e5-small-L2")
-    assert (tmp_path / "bases" / "e5-small-L2" / "config.json").exists()
+    target = tmp_path / "bases" / f"v{build.BASE_FORMAT}" / "e5-small-L2"
+    assert resolve_base("e5-small-L2") == str(target)
+    assert (target / "config.json").exists()
+
+
+def test_a_base_cached_by_an_earlier_format_is_rebuilt_not_reused(tmp_path, monkeypatch):
+    from training.bases import build
+    from training.bases.build import resolve_base
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path))
+    stale = tmp_path / "bases" / "e5-small-L2"  # format 1 cached bases by name alone
+    stale.mkdir(parents=True)
+    built = []
+    monkeypatch.setattr(
+        build, "build_base", lambda name, out, check_texts=(): built.append(out) or out.mkdir(parents=True)
+    )
+    assert resolve_base("e5-small-L2") != str(stale)
+    assert len(built) == 1

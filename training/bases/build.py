@@ -26,6 +26,9 @@ BASE_NAME = re.compile(r"^e5-small(?:-L(?P<layers>\d+))?$")
 E5_FILE = "e5-small-q4.bin"
 CACHE_ENV = "TRIAGE_CACHE"
 MAX_TOKENS = 512
+BASE_FORMAT = 2
+"""Raised whenever a build would write other pieces or weights (format 2: short Latin pieces kept):
+a base cached by another format is rebuilt beside it, never reused."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,16 @@ def e5_source_path() -> Path:
     return path
 
 
+def cached_base_path(name: str) -> Path:
+    return cache_dir() / "bases" / f"v{BASE_FORMAT}" / name
+
+
 def resolve_base(name_or_path: str) -> str:
     """A base name becomes its cached checkpoint directory (built on first use); anything else
     (a checkpoint directory, a hub id) is returned as given."""
     if not is_base_name(name_or_path):
         return name_or_path
-    target = cache_dir() / "bases" / name_or_path
+    target = cached_base_path(name_or_path)
     if not target.exists():
         partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
         shutil.rmtree(partial, ignore_errors=True)

@@ -7,6 +7,8 @@ embeddings. We keep, in their original order:
   (emoji included);
 - every single character of the Cyrillic, Latin and Greek scripts (so any text still
   segments as the full vocabulary would at the character level);
+- every Latin piece of one or two letters, in any case: what random letter strings (link
+  hashes, codes, handles) are cut into;
 - the Latin pieces the full tokenizer uses for frequent English words and for transliterated
   frequent Russian words (wordfreq), as words and inside handles («@word»), in three cases.
 Dropping a piece changes only the segmentation of a word that used it; `unchanged_share`
@@ -22,9 +24,11 @@ from transformers import PreTrainedTokenizerBase
 from training.bases.e5_tokenizer import METASPACE
 
 SPECIAL_PIECES = 4
-ENGLISH_WORDS = 30_000
-TRANSLITERATED_WORDS = 20_000
+ENGLISH_WORDS = 28_000
+TRANSLITERATED_WORDS = 15_000
+SHORT_LATIN_LETTERS = 2
 RUSSIAN_LETTERS = re.compile(f"^[{METASPACE}а-яёА-ЯЁ]+$")
+LATIN_LETTERS = re.compile("^[A-Za-z]+$")
 SINGLE_CHAR_SCRIPTS = ("CYRILLIC", "LATIN", "GREEK")
 TRANSLIT = {
     **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye", strict=True)),
@@ -43,6 +47,11 @@ def script_piece(piece: str) -> bool:
     if len(body) == 1 and unicodedata.name(body, "").startswith(SINGLE_CHAR_SCRIPTS):
         return True
     return bool(RUSSIAN_LETTERS.match(piece)) or (bool(body) and all(map(_symbolic, body)))
+
+
+def short_latin_piece(piece: str) -> bool:
+    body = piece.replace(METASPACE, "")
+    return len(body) <= SHORT_LATIN_LETTERS and bool(LATIN_LETTERS.match(body))
 
 
 def transliterate(word: str) -> str:
@@ -74,7 +83,7 @@ def pieces_used(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str]) -> set
 def kept_pieces(pieces: Sequence[str], full_tokenizer: PreTrainedTokenizerBase) -> list[int]:
     """Ids of the pieces to keep, ascending (the specials first)."""
     keep = set(range(SPECIAL_PIECES))
-    keep |= {i for i, piece in enumerate(pieces) if script_piece(piece)}
+    keep |= {i for i, piece in enumerate(pieces) if script_piece(piece) or short_latin_piece(piece)}
     keep |= pieces_used(full_tokenizer, word_forms(frequent_latin_words()))
     return sorted(keep)
 
